@@ -11,13 +11,13 @@ static int
 run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_cmd *cmd;
-	char *sub[] = { NULL, (char *)"--help", NULL };
+	char *sub[] = {NULL, (char *)"--help", NULL};
 
 	if (argc > 1 && strcmp(argv[1], "-h") && strcmp(argv[1], "--help")) {
 		cmd = cli_command_lookup(argv[1]);
 		if (!cmd)
-			return cli_usage_error(&cmd_help, "'%s' is not a command",
-					       argv[1]);
+			return cli_usage_error(
+				&cmd_help, "'%s' is not a command", argv[1]);
 		sub[0] = argv[1];
 		return cmd->run(ctx, 2, sub);
 	}

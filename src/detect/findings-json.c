@@ -36,7 +36,8 @@ evidence_val(yyjson_mut_doc *doc, const struct ir_evidence *e)
 	yyjson_mut_obj_add_val(doc, o, "file", str_or_null(doc, e->file));
 	yyjson_mut_obj_add_uint(doc, o, "record", e->record);
 	yyjson_mut_obj_add_val(doc, o, "id", str_or_null(doc, e->id));
-	yyjson_mut_obj_add_val(doc, o, "time", time_val(doc, e->has_time, e->time));
+	yyjson_mut_obj_add_val(doc, o, "time",
+			       time_val(doc, e->has_time, e->time));
 	yyjson_mut_obj_add_val(doc, o, "operation",
 			       str_or_null(doc, e->operation));
 	yyjson_mut_obj_add_val(doc, o, "client_ip",
@@ -55,7 +56,8 @@ ir_finding_write_json(struct ir_buf *out, const struct ir_finding *fd)
 
 	yyjson_mut_doc_set_root(doc, o);
 	yyjson_mut_obj_add_str(doc, o, "detection", fd->det->id);
-	yyjson_mut_obj_add_str(doc, o, "severity", ir_severity_name(fd->severity));
+	yyjson_mut_obj_add_str(doc, o, "severity",
+			       ir_severity_name(fd->severity));
 	yyjson_mut_obj_add_str(doc, o, "attack", fd->det->attack);
 	yyjson_mut_obj_add_strcpy(doc, o, "user", fd->user);
 	yyjson_mut_obj_add_val(doc, o, "first_seen",
@@ -67,7 +69,8 @@ ir_finding_write_json(struct ir_buf *out, const struct ir_finding *fd)
 	for (size_t i = 0; i < fd->nevidence; i++)
 		yyjson_mut_arr_append(ev, evidence_val(doc, &fd->evidence[i]));
 	yyjson_mut_obj_add_val(doc, o, "evidence", ev);
-	yyjson_mut_obj_add_uint(doc, o, "evidence_omitted", fd->evidence_dropped);
+	yyjson_mut_obj_add_uint(doc, o, "evidence_omitted",
+				fd->evidence_dropped);
 	yyjson_mut_obj_add_val(doc, o, "remediation",
 			       str_or_null(doc, fd->remediation));
 	json = yyjson_mut_write(doc, YYJSON_WRITE_ALLOW_INVALID_UNICODE, &len);

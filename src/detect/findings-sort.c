@@ -76,8 +76,8 @@ build_ranks(const struct ir_findings *f)
 			;
 		if (j == nranks) {
 			IR_ALLOC_GROW(ranks, nranks + 1, alloc);
-			ranks[nranks++] = (struct user_rank){ fd->user, fd->severity,
-							      0 };
+			ranks[nranks++] =
+				(struct user_rank){fd->user, fd->severity, 0};
 		}
 		if (fd->severity > ranks[j].worst)
 			ranks[j].worst = fd->severity;

@@ -45,7 +45,8 @@ static bool
 matches(const struct ir_finding *fd, const struct ir_detection *det,
 	const char *user, const char *key)
 {
-	return fd->det == det && !strcmp(fd->user, user) && same_str(fd->key, key);
+	return fd->det == det && !strcmp(fd->user, user) &&
+	       same_str(fd->key, key);
 }
 
 static void
@@ -74,7 +75,8 @@ lookup(struct ir_findings *f, const struct ir_detection *det, const char *user,
 	size_t mask = f->index_size - 1;
 	size_t slot = key_hash(det, user, key) & mask;
 
-	while (f->index[slot] && !matches(f->v[f->index[slot] - 1], det, user, key))
+	while (f->index[slot] &&
+	       !matches(f->v[f->index[slot] - 1], det, user, key))
 		slot = (slot + 1) & mask;
 	return &f->index[slot];
 }
@@ -152,7 +154,8 @@ ir_findings_hit(struct ir_findings *f, const struct ir_hit *hit)
 	if (hit->severity > fd->severity) {
 		fd->severity = hit->severity;
 		free(fd->summary);
-		fd->summary = xstrdup(hit->summary ? hit->summary : hit->det->title);
+		fd->summary =
+			xstrdup(hit->summary ? hit->summary : hit->det->title);
 	}
 	if (!fd->remediation && hit->remediation)
 		fd->remediation = xstrdup(hit->remediation);
@@ -165,8 +168,8 @@ ir_findings_hit(struct ir_findings *f, const struct ir_hit *hit)
 const char *
 ir_severity_name(enum ir_severity s)
 {
-	static const char *const names[] = { "info", "low", "medium", "high",
-					     "critical" };
+	static const char *const names[] = {"info", "low", "medium", "high",
+					    "critical"};
 
 	if ((unsigned)s >= IR_ARRAY_SIZE(names))
 		IR_BUG("severity %d", (int)s);

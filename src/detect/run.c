@@ -94,10 +94,11 @@ select_detections(struct ir_detect_run *run, const char *const *only,
 		const struct ir_detection *d = ir_detection_lookup(only[i]);
 
 		if (!d)
-			return ir_err_set(err, IR_EUSAGE,
-					  "no detection named '%s' (see 'm365ir "
-					  "analyze --list')",
-					  only[i]);
+			return ir_err_set(
+				err, IR_EUSAGE,
+				"no detection named '%s' (see 'm365ir "
+				"analyze --list')",
+				only[i]);
 		run->det[run->n++] = d;
 	}
 	return 0;

@@ -99,15 +99,22 @@ struct ir_event {
  * Source names, the `source` field. One per layout m365ir recognises; the
  * docs/formats.md page describes each.
  */
-#define IR_SRC_PURVIEW_CSV "purview-csv"	    /* RecordId,CreationDate,... */
-#define IR_SRC_PS_CSV "ps-csv"		    /* Search-UnifiedAuditLog | Export-Csv */
-#define IR_SRC_UAL_JSON "ual-json"	    /* Management Activity API / AuditData */
-#define IR_SRC_PS_JSON "ps-json"	    /* ConvertTo-Json of cmdlet objects */
-#define IR_SRC_GRAPH_AUDIT "graph-auditlog" /* security/auditLog/queries records */
+/* RecordId,CreationDate,RecordType,Operation,UserId,AuditData,... */
+#define IR_SRC_PURVIEW_CSV "purview-csv"
+/* Search-UnifiedAuditLog | Export-Csv */
+#define IR_SRC_PS_CSV "ps-csv"
+/* Management Activity API records, AuditData objects */
+#define IR_SRC_UAL_JSON "ual-json"
+/* PowerShell ConvertTo-Json of Search-UnifiedAuditLog objects */
+#define IR_SRC_PS_JSON "ps-json"
+/* Graph security/auditLog/queries/{id}/records */
+#define IR_SRC_GRAPH_AUDIT "graph-auditlog"
 #define IR_SRC_GRAPH_SIGNIN "graph-signin"
 #define IR_SRC_GRAPH_DIRAUDIT "graph-directoryaudit"
-#define IR_SRC_EVENTHUB "eventhub"	    /* diagnostic settings: properties.* */
-#define IR_SRC_LA_SIGNIN "la-signinlogs"    /* Log Analytics CSV/JSON tables */
+/* diagnostic settings / Event Hub: {time, category, properties: {...}} */
+#define IR_SRC_EVENTHUB "eventhub"
+/* Log Analytics tables, exported as CSV or JSON */
+#define IR_SRC_LA_SIGNIN "la-signinlogs"
 #define IR_SRC_LA_AUDIT "la-auditlogs"
 #define IR_SRC_LA_OFFICE "la-officeactivity"
 

@@ -30,7 +30,7 @@
  *		return err.code;		// cannot open: IR_EIO/ENOTFOUND
  *	while ((ret = ir_reader_next(r, &ev, &err)) != 0) {
  *		if (ret == IR_EPARSE) { report(&err); continue; }
- *		if (ret < 0) break;		// IR_EIO: the rest is unreadable
+ *		if (ret < 0) break;	// IR_EIO: the rest is unreadable
  *		use(ev);
  *	}
  *	stats = ir_reader_stats(r);

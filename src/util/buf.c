@@ -62,7 +62,8 @@ ir_buf_grow(struct ir_buf *b, size_t extra)
 		b->buf = NULL;
 		b->alloc = 0;
 	}
-	b->alloc = want > (b->alloc + 16) * 3 / 2 ? want : (b->alloc + 16) * 3 / 2;
+	b->alloc = want > (b->alloc + 16) * 3 / 2 ? want
+						  : (b->alloc + 16) * 3 / 2;
 	b->buf = xrealloc(b->buf, b->alloc);
 	if (!b->len)
 		b->buf[0] = '\0';
