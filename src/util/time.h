@@ -30,6 +30,7 @@
 #define IR_TIME_H
 
 #include "util/compat.h"
+#include "util/err.h"
 
 struct ir_time {
 	int64_t sec;  /* seconds since 1970-01-01T00:00:00Z */
