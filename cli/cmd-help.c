@@ -13,7 +13,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_cmd *cmd;
 	char *sub[] = {NULL, (char *)"--help", NULL};
 
-	if (argc > 1 && strcmp(argv[1], "-h") && strcmp(argv[1], "--help")) {
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return cli_help(&cmd_help, NULL);
+	if (argc > 1) {
 		cmd = cli_command_lookup(argv[1]);
 		if (!cmd)
 			return cli_usage_error(
