@@ -260,7 +260,12 @@ iso_path(struct tp *t, struct ir_time *out)
 	if (!at_end(t)) {
 		if (!eat(t, 'T') && !eat(t, 't') && !eat(t, ' '))
 			return fail(t, "unexpected text after the date");
-		ret = daytime(t, 2, &f);
+		/*
+		 * One hour digit is not ISO 8601, but Entra records carry it
+		 * (`2023-10-26T5:32:08.107Z` in a real activityDateTime) and
+		 * the instant is unambiguous, so accept it.
+		 */
+		ret = daytime(t, 1, &f);
 		if (!ret)
 			ret = zone(t, &f);
 		if (ret)

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t-det-mail.c - the mail detections (inbox-rule-forward, inbox-rule-hide,
+ * mailbox-forwarding, mailbox-delegate) driven with hand-built events, so
+ * each rule of their logic is pinned without going through a reader.
+ */
+#include "tests/unit/test.h"
+
+#include "detect/detect.h"
+#include "detect/domains.h"
+#include "detect/findings.h"
+
+#define P(n, v)                                           \
+	{                                                 \
+		(n), {(v), sizeof(v) - 1}, NULL, 0, false \
+	}
+
+struct run {
+	struct ir_domains *domains;
+	struct ir_detect_ctx ctx;
+	struct ir_findings f;
+	const struct ir_detection *det;
+	void *st;
+};
+
+static void
+run_start(struct run *r, const struct ir_detection *det)
+{
+	memset(r, 0, sizeof(*r));
+	r->domains = ir_domains_new();
+	ir_domains_add(r->domains, "contoso.com");
+	r->ctx.domains = r->domains;
+	r->det = det;
+	r->st = det->start(&r->ctx);
+}
+
+static void
+run_event(struct run *r, const char *op, const char *user, int64_t sec,
+	  const struct ir_param *params, size_t n)
+{
+	struct ir_event ev = {0};
+
+	ev.time.sec = sec;
+	ev.has_time = true;
+	ev.file = "t.jsonl";
+	ev.record = (uint64_t)sec;
+	ev.operation = op;
+	ev.user = user;
+	ev.result = "True";
+	ev.client_port = -1;
+	ev.client_ip = "203.0.113.9";
+	ev.params = params;
+	ev.nparams = n;
+	r->det->event(r->st, &ev, &r->f);
+}
+
+static void
+run_finish(struct run *r)
+{
+	if (r->det->finish)
+		r->det->finish(r->st, &r->f);
+	ir_findings_sort(&r->f);
+}
+
+static void
+run_end(struct run *r)
+{
+	r->det->free(r->st);
+	ir_findings_release(&r->f);
+	ir_domains_free(r->domains);
+}
+
+static void
+test_det_mail__outlook_rule_forward_judged_in_finish(void **state)
+{
+	static const struct ir_param p[] = {
+		P("RuleOperation", "AddMailboxRule"),
+		P("RuleId", "-123"),
+		P("RuleCondition", "{(Exists(ItemClass))}"),
+		P("RuleActions",
+		  "[{\"ActionType\":\"Forward\",\"Recipients\":"
+		  "[\"exfil@fabrikam.com\",\"bob@contoso.com\"],"
+		  "\"ForwardFlags\":\"None\"},{\"ActionType\":\"Delete\"}]"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_forward);
+	run_event(&r, "UpdateInboxRules", "alice@contoso.com", 1000, p, 4);
+	assert_int_equal(r.f.n, 0); /* nothing before the domains are known */
+	run_finish(&r);
+	assert_int_equal(r.f.n, 1);
+	assert_int_equal(r.f.v[0]->severity, IR_SEV_HIGH);
+	assert_string_equal(r.f.v[0]->user, "alice@contoso.com");
+	assert_string_equal(r.f.v[0]->key, "(unnamed rule, id -123)");
+	assert_non_null(strstr(r.f.v[0]->summary,
+			       "forwards all mail to exfil@fabrikam.com "
+			       "(external) and deletes it"));
+	assert_null(strstr(r.f.v[0]->summary, "bob@contoso.com"));
+	assert_string_equal(r.f.v[0]->remediation,
+			    "m365ir remediate alice@contoso.com --steps "
+			    "forwarding-rules");
+	run_end(&r);
+}
+
+static void
+test_det_mail__forward_internal_or_inferred_is_a_miss(void **state)
+{
+	static const struct ir_param p[] = {
+		P("Name", "to home"),
+		P("ForwardTo",
+		  "smtp:me@fabrikam.com;\"Bob\" <bob@contoso.com>"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_forward);
+	/* fabrikam.com is the tenant's own here */
+	ir_domains_free(r.domains);
+	r.domains = r.ctx.domains = ir_domains_new();
+	run_event(&r, "New-InboxRule", "alice@fabrikam.com", 1000, p, 2);
+	ir_domains_observe_user(r.domains, "alice@fabrikam.com");
+	ir_domains_observe_user(r.domains, "bob@contoso.com");
+	run_finish(&r);
+	assert_int_equal(r.f.n, 0);
+	run_end(&r);
+}
+
+static void
+test_det_mail__unresolved_alias_is_medium(void **state)
+{
+	static const struct ir_param p[] = {
+		P("Identity", "alice\\r1"),
+		P("ForwardTo", "fabrikam-contact"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_forward);
+	run_event(&r, "Set-InboxRule", "alice@contoso.com", 1000, p, 2);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 1);
+	assert_int_equal(r.f.v[0]->severity, IR_SEV_MEDIUM);
+	assert_string_equal(r.f.v[0]->key, "r1");
+	assert_non_null(
+		strstr(r.f.v[0]->summary, "could not be resolved offline"));
+	assert_non_null(strstr(r.f.v[0]->summary, "Get-Recipient"));
+	run_end(&r);
+}
+
+static void
+test_det_mail__hide_nul_name_is_shown_safely(void **state)
+{
+	static const struct ir_param p[] = {
+		{"Name", {"\0", 1}, NULL, 0, false},
+		P("MarkAsRead", "True"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_hide);
+	run_event(&r, "New-InboxRule", "alice@contoso.com", 1000, p, 2);
+	assert_int_equal(r.f.n, 1);
+	assert_int_equal(r.f.v[0]->severity, IR_SEV_HIGH);
+	assert_string_equal(r.f.v[0]->key, "\\0");
+	assert_non_null(strstr(r.f.v[0]->summary, "Inbox rule \"\\0\""));
+	assert_non_null(strstr(r.f.v[0]->summary, "control characters"));
+	run_end(&r);
+}
+
+static void
+test_det_mail__hide_long_and_bidi_names_are_cut(void **state)
+{
+	static const struct ir_param p[] = {
+		P("Name", "\xe2\x80\xae"
+			  "0123456789012345678901234567890123456789"
+			  "0123456789012345678901234567890123456789"),
+		P("DeleteMessage", "True"),
+		P("From", "x@fabrikam.com"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_hide);
+	run_event(&r, "New-InboxRule", "alice@contoso.com", 1000, p, 3);
+	assert_int_equal(r.f.n, 1);
+	assert_int_equal(r.f.v[0]->severity, IR_SEV_MEDIUM);
+	assert_non_null(strstr(r.f.v[0]->summary, "\"\\u{202e}0123"));
+	assert_non_null(strstr(r.f.v[0]->summary, "\xe2\x80\xa6\" deletes"));
+	run_end(&r);
+}
+
+static void
+test_det_mail__hide_same_name_twice_is_two_rules(void **state)
+{
+	static const struct ir_param p[] = {
+		P("Name", "a"),
+		P("MoveToFolder", "Historique des conversations"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_hide);
+	run_event(&r, "New-InboxRule", "alice@contoso.com", 1000, p, 2);
+	run_event(&r, "New-InboxRule", "alice@contoso.com", 2000, p, 2);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 2);
+	assert_string_equal(r.f.v[0]->key, "a");
+	assert_string_equal(r.f.v[1]->key, "a (#2)");
+	assert_int_equal(r.f.v[1]->first_seen.sec, 2000);
+	assert_int_equal(r.f.v[0]->severity, IR_SEV_HIGH);
+	run_end(&r);
+}
+
+static void
+test_det_mail__hide_severity_combinations(void **state)
+{
+	static const struct ir_param kw[] = {
+		P("Name", "Accounts"),
+		P("SubjectContainsWords", "Invoice"),
+		P("DeleteMessage", "True"),
+	};
+	static const struct ir_param read[] = {
+		P("Name", "Quiet"),
+		P("From", "news@fabrikam.com"),
+		P("MarkAsRead", "True"),
+	};
+	static const struct ir_param attach[] = {
+		P("Name", "Files"),
+		P("SubjectContainsWords", "attached"),
+		P("MoveToFolder", "Files"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_hide);
+	run_event(&r, "New-InboxRule", "alice@contoso.com", 1000, kw, 3);
+	run_event(&r, "New-InboxRule", "bob@contoso.com", 1000, read, 3);
+	run_event(&r, "New-InboxRule", "carol@contoso.com", 1000, attach, 3);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 2); /* "attached" is no keyword ("ach") */
+	assert_string_equal(r.f.v[0]->user, "alice@contoso.com");
+	assert_int_equal(r.f.v[0]->severity, IR_SEV_HIGH);
+	assert_non_null(
+		strstr(r.f.v[0]->summary, "\"invoice\" in the subject"));
+	assert_string_equal(r.f.v[1]->user, "bob@contoso.com");
+	assert_int_equal(r.f.v[1]->severity, IR_SEV_LOW);
+	run_end(&r);
+}
+
+static void
+test_det_mail__mailbox_forwarding_no_copy_and_clear(void **state)
+{
+	static const struct ir_param set[] = {
+		P("Identity", "alice"),
+		P("ForwardingSmtpAddress", "SMTP:Exfil@Fabrikam.com"),
+		P("DeliverToMailboxAndForward", "False"),
+	};
+	static const struct ir_param clear[] = {
+		P("Identity", "bob"),
+		P("ForwardingSmtpAddress", "$null"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_mailbox_forwarding);
+	run_event(&r, "Set-Mailbox", "alice@contoso.com", 1000, set, 3);
+	run_event(&r, "Set-Mailbox", "bob@contoso.com", 1000, clear, 2);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 1);
+	assert_string_equal(r.f.v[0]->user, "alice@contoso.com");
+	assert_string_equal(r.f.v[0]->key, "exfil@fabrikam.com");
+	assert_int_equal(r.f.v[0]->severity, IR_SEV_HIGH);
+	assert_non_null(strstr(r.f.v[0]->summary, "and keeps no copy"));
+	assert_null(strstr(r.f.v[0]->summary, "set by"));
+	run_end(&r);
+}
+
+static void
+test_det_mail__delegate_skips_provisioning(void **state)
+{
+	static const struct ir_param sys[] = {
+		P("Identity", "X/contoso.onmicrosoft.com/DiscoverySearchMailbox"
+			      "{D919BA05-46A6-415f-80AD-7E09334BB852}"),
+		P("User", "X/contoso.onmicrosoft.com/Discovery Management"),
+		P("AccessRights", "FullAccess"),
+	};
+	static const struct ir_param ext[] = {
+		P("Identity", "alice@contoso.com"),
+		P("User", "attacker@fabrikam.com"),
+		P("AccessRights", "FullAccess"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_mailbox_delegate);
+	run_event(&r, "Add-MailboxPermission",
+		  "NT AUTHORITY\\SYSTEM (Microsoft.Exchange.ServiceHost)", 1000,
+		  sys, 3);
+	run_event(&r, "Add-MailboxPermission", "admin@contoso.com", 2000, ext,
+		  3);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 1);
+	assert_string_equal(r.f.v[0]->user, "alice@contoso.com");
+	assert_string_equal(r.f.v[0]->key, "attacker@fabrikam.com");
+	assert_int_equal(r.f.v[0]->severity, IR_SEV_HIGH);
+	assert_non_null(strstr(r.f.v[0]->summary, "set by admin@contoso.com"));
+	run_end(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			test_det_mail__outlook_rule_forward_judged_in_finish),
+		cmocka_unit_test(
+			test_det_mail__forward_internal_or_inferred_is_a_miss),
+		cmocka_unit_test(test_det_mail__unresolved_alias_is_medium),
+		cmocka_unit_test(test_det_mail__hide_nul_name_is_shown_safely),
+		cmocka_unit_test(
+			test_det_mail__hide_long_and_bidi_names_are_cut),
+		cmocka_unit_test(
+			test_det_mail__hide_same_name_twice_is_two_rules),
+		cmocka_unit_test(test_det_mail__hide_severity_combinations),
+		cmocka_unit_test(
+			test_det_mail__mailbox_forwarding_no_copy_and_clear),
+		cmocka_unit_test(test_det_mail__delegate_skips_provisioning),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
