@@ -10,6 +10,18 @@
 #include "detect/detect.h"
 
 const struct ir_detection *const ir_detections[] = {
+	&ir_det_app_consent,
+	&ir_det_app_credential,
+	&ir_det_audit_tampering,
+	&ir_det_brute_force,
+	&ir_det_inbox_rule_forward,
+	&ir_det_inbox_rule_hide,
+	&ir_det_legacy_protocol,
+	&ir_det_mailbox_delegate,
+	&ir_det_mailbox_forwarding,
+	&ir_det_mfa_change,
+	&ir_det_password_spray,
+	&ir_det_signin_new_country,
 	NULL,
 };
 
