@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# analyze-huntress.sh - the done-when check on a genuine Purview export
+# (Huntress CTF 2023 "Rogue Inbox", $SHARED/corpus; never copied here):
+# the report must name the compromised user, the attacker's inbox rules
+# and what they do, when, and from which IP.
+set -u
+[ -n "${M365IR:-}" ] && [ -x "$M365IR" ] || { echo "SKIP: no M365IR"; exit 77; }
+csv="${SHARED:-../shared}/corpus/huntress-ctf-2023-rogue-inbox/purview.csv"
+if [ ! -f "$csv" ]; then
+	echo "SKIP: ../shared/corpus not present; real-format corpus tests not run"
+	exit 77
+fi
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fails=0
+
+ok() { echo "ok - $*"; }
+nok() { echo "not ok - $*"; fails=$((fails + 1)); }
+check() { # description, command...
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else nok "$d"; fi
+}
+
+"$M365IR" analyze "$csv" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "findings: exit 1 (got $rc)" [ $rc -eq 1 ]
+# The first user block is the one most at risk: it must be DebraB.
+first=$(grep -m1 '^[^ ].*@' "$tmp/out")
+check "compromised user first: $first" \
+	[ "$first" = debrab@m365b132131.onmicrosoft.com ]
+check "names the attacker's inbox rules" \
+	grep -q '^  HIGH  *inbox-rule-[a-z]*  Inbox rule "f"' "$tmp/out"
+check "says what the rules do (mail from flag@ctf.com moved away)" \
+	grep -q 'flag@ctf.com.*Conversation History' "$tmp/out"
+check "says when (the first rule, 2023-09-26T01:56:15Z)" \
+	grep -q '2023-09-26T01:56:15Z' "$tmp/out"
+check "says from which IP" grep -q 'source IPs: 185.73.124.135' "$tmp/out"
+check "a remediation command for DebraB" \
+	grep -q '^  To fix: m365ir remediate debrab@m365b132131.onmicrosoft.com' "$tmp/out"
+check "every record read" \
+	grep -q ': csv, 219 records read, .* 0 failed' "$tmp/out"
+check "complete run (no INCOMPLETE line)" sh -c "! grep -q '^INCOMPLETE' '$tmp/out'"
+
+echo "$fails failed"
+[ $fails -eq 0 ]
