@@ -68,4 +68,14 @@ enum ir_rec_kind {
  */
 enum ir_rec_kind ir_logs__classify(yyjson_val *obj);
 
+/*
+ * Open a reader on `len` bytes at `data` (borrowed until ir_reader_free()),
+ * as if they were the file `name`: for the fuzz harnesses and tests.
+ * Errors as ir_reader_open(), except that nothing is opened.
+ */
+int ir_logs__reader_open_mem(struct ir_reader **out, const char *name,
+			     const void *data, size_t len,
+			     const struct ir_reader_opts *opts,
+			     struct ir_err *err) IR_MUST_CHECK;
+
 #endif
