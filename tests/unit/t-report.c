@@ -31,7 +31,7 @@ static const struct ir_detection det_mfa = {
 static struct ir_event
 event(const char *user, int64_t sec, const char *ip, uint64_t record)
 {
-	struct ir_event ev = { 0 };
+	struct ir_event ev = {0};
 
 	ev.time.sec = sec;
 	ev.has_time = true;
@@ -46,34 +46,38 @@ event(const char *user, int64_t sec, const char *ip, uint64_t record)
 }
 
 static void
-hit(struct ir_findings *f, const struct ir_detection *det,
-    enum ir_severity sev, const char *key, const char *summary,
-    const char *fix, const struct ir_event *ev)
+hit(struct ir_findings *f, const struct ir_detection *det, enum ir_severity sev,
+    const char *key, const char *summary, const char *fix,
+    const struct ir_event *ev)
 {
-	struct ir_hit h = { det, sev, ev->user, key, summary, fix, ev };
+	struct ir_hit h = {det, sev, ev->user, key, summary, fix, ev};
 
 	ir_findings_hit(f, &h);
 }
 
 /* 2023-09-26T01:56:15Z and a few minutes later. */
 #define T0 1695693375
-#define FIX_A "m365ir remediate alice@contoso.com --steps reset-password,revoke-sessions"
-#define FIX_B "m365ir remediate alice@contoso.com --steps revoke-sessions,disable-forwarding-rules"
+#define FIX_A \
+	"m365ir remediate alice@contoso.com --steps reset-password,revoke-sessions"
+#define FIX_B \
+	"m365ir remediate alice@contoso.com --steps revoke-sessions,disable-forwarding-rules"
 
 static void
 two_users(struct ir_findings *f)
 {
 	struct ir_event a1 = event("alice@contoso.com", T0, "203.0.113.5", 7);
-	struct ir_event a2 = event("alice@contoso.com", T0 + 60, "203.0.113.5", 9);
-	struct ir_event a3 = event("alice@contoso.com", T0 + 120, "198.51.100.7", 12);
+	struct ir_event a2 =
+		event("alice@contoso.com", T0 + 60, "203.0.113.5", 9);
+	struct ir_event a3 =
+		event("alice@contoso.com", T0 + 120, "198.51.100.7", 12);
 	struct ir_event b1 = event("bob@contoso.com", T0 + 5, NULL, 3);
 
-	hit(f, &det_fwd, IR_SEV_HIGH, "r1", "Rule \"x\" forwards to eve@fabrikam.com",
-	    FIX_B, &a1);
-	hit(f, &det_fwd, IR_SEV_HIGH, "r1", "Rule \"x\" forwards to eve@fabrikam.com",
-	    FIX_B, &a2);
-	hit(f, &det_fwd, IR_SEV_HIGH, "r1", "Rule \"x\" forwards to eve@fabrikam.com",
-	    FIX_B, &a3);
+	hit(f, &det_fwd, IR_SEV_HIGH, "r1",
+	    "Rule \"x\" forwards to eve@fabrikam.com", FIX_B, &a1);
+	hit(f, &det_fwd, IR_SEV_HIGH, "r1",
+	    "Rule \"x\" forwards to eve@fabrikam.com", FIX_B, &a2);
+	hit(f, &det_fwd, IR_SEV_HIGH, "r1",
+	    "Rule \"x\" forwards to eve@fabrikam.com", FIX_B, &a3);
 	hit(f, &det_mfa, IR_SEV_CRITICAL, NULL, "MFA method removed", FIX_A,
 	    &a1);
 	hit(f, &det_mfa, IR_SEV_MEDIUM, NULL, "MFA method added", NULL, &b1);
@@ -83,9 +87,9 @@ two_users(struct ir_findings *f)
 static void
 one_clean_file(struct ir_coverage *cov)
 {
-	struct ir_file_stats st = { 0 };
+	struct ir_file_stats st = {0};
 	struct ir_file_cov *fc = ir_coverage_file(cov, "audit.jsonl");
-	const char *checked[] = { "inbox-rule-forward", "mfa-change" };
+	const char *checked[] = {"inbox-rule-forward", "mfa-change"};
 	struct ir_domains *d = ir_domains_new();
 
 	st.format = "jsonl";
@@ -170,14 +174,16 @@ test_report__csv_neutralises_formulas(void **state)
 	ir_report_csv(&b, &f);
 	row = strstr(b.buf, "\r\n");
 	assert_non_null(row);
-	assert_memory_equal(b.buf, "detection,severity,attack,user,first_seen,"
-				   "last_seen,count,summary,client_ips,"
-				   "remediation\r\n", row + 2 - b.buf);
-	assert_string_equal(row + 2,
-			    "inbox-rule-forward,high,T1114.003,"
-			    "alice@contoso.com,2023-09-26T01:56:15Z,"
-			    "2023-09-26T01:56:15Z,1,"
-			    "\"'=HYPERLINK(\"\"http://x\"\")\",203.0.113.5,\r\n");
+	assert_memory_equal(b.buf,
+			    "detection,severity,attack,user,first_seen,"
+			    "last_seen,count,summary,client_ips,"
+			    "remediation\r\n",
+			    row + 2 - b.buf);
+	assert_string_equal(
+		row + 2, "inbox-rule-forward,high,T1114.003,"
+			 "alice@contoso.com,2023-09-26T01:56:15Z,"
+			 "2023-09-26T01:56:15Z,1,"
+			 "\"'=HYPERLINK(\"\"http://x\"\")\",203.0.113.5,\r\n");
 	ir_buf_release(&b);
 	ir_findings_release(&f);
 }
@@ -209,7 +215,7 @@ test_report__outcome_incomplete_wins(void **state)
 	struct ir_findings f = IR_FINDINGS_INIT;
 	struct ir_coverage cov;
 	struct ir_file_cov *fc;
-	struct ir_file_stats st = { 0 };
+	struct ir_file_stats st = {0};
 
 	(void)state;
 	ir_coverage_init(&cov);
@@ -233,7 +239,7 @@ test_report__coverage_problems(void **state)
 {
 	struct ir_coverage cov;
 	struct ir_file_cov *fc;
-	struct ir_file_stats st = { 0 };
+	struct ir_file_stats st = {0};
 	struct ir_buf b = IR_BUF_INIT;
 
 	(void)state;
@@ -281,7 +287,8 @@ static void
 test_report__text_escapes_controls(void **state)
 {
 	struct ir_buf b = IR_BUF_INIT;
-	const char evil[] = "rule\033]0;pwned\007\r\xc2\x9b" "2J caf\xc3\xa9";
+	const char evil[] = "rule\033]0;pwned\007\r\xc2\x9b"
+			    "2J caf\xc3\xa9";
 
 	(void)state;
 	ir_report_text(&b, evil, sizeof(evil) - 1);
@@ -296,9 +303,11 @@ test_report__count_separators(void **state)
 	static const struct {
 		uint64_t n;
 		const char *text;
-	} cases[] = { { 0, "0" },	  { 999, "999" },
-		      { 1000, "1,000" }, { 12345, "12,345" },
-		      { 1234567, "1,234,567" } };
+	} cases[] = {{0, "0"},
+		     {999, "999"},
+		     {1000, "1,000"},
+		     {12345, "12,345"},
+		     {1234567, "1,234,567"}};
 
 	(void)state;
 	for (size_t i = 0; i < IR_ARRAY_SIZE(cases); i++) {
@@ -333,9 +342,10 @@ timeline_three(size_t max, char **out, bool *sorted)
 	struct ir_timeline *tl = ir_timeline_new(fp, max);
 	struct ir_event late = event("alice@contoso.com", T0 + 60, NULL, 1);
 	struct ir_event other = event("bob@contoso.com", T0 + 10, NULL, 2);
-	struct ir_event early = event("alice@contoso.com", T0, "203.0.113.5", 3);
-	struct ir_param p = { "ForwardTo", { "=x@fabrikam.com", 15 }, NULL, 0,
-			      false };
+	struct ir_event early =
+		event("alice@contoso.com", T0, "203.0.113.5", 3);
+	struct ir_param p = {
+		"ForwardTo", {"=x@fabrikam.com", 15}, NULL, 0, false};
 
 	early.params = &p;
 	early.nparams = 1;
@@ -399,7 +409,7 @@ test_report__atomic_write(void **state)
 	struct ir_err err = IR_ERR_INIT;
 	struct stat st;
 	FILE *fp;
-	char got[16] = { 0 };
+	char got[16] = {0};
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -432,7 +442,8 @@ main(void)
 		cmocka_unit_test(test_report__text_escapes_controls),
 		cmocka_unit_test(test_report__count_separators),
 		cmocka_unit_test(test_report__timeline_sorted),
-		cmocka_unit_test(test_report__timeline_over_limit_keeps_file_order),
+		cmocka_unit_test(
+			test_report__timeline_over_limit_keeps_file_order),
 		cmocka_unit_test(test_report__atomic_write),
 	};
 
