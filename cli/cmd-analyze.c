@@ -147,7 +147,7 @@ parse_args(struct analyze *a, int argc, char **argv, int *exit)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			*exit = cli_help(&cmd_analyze, options_help);
 			return false;
@@ -261,8 +261,19 @@ analyze(struct analyze *a)
 	if (analyze_spool_stdin(a, &err) < 0)
 		return cli_fail(&err);
 	analyze_detect(a);
-	if (a->out_dir && analyze_write_out(a, &err) < 0)
-		return cli_fail(&err);
+	/*
+	 * A report directory that cannot be written must not cost the admin
+	 * the findings: print them first, then say what is missing.
+	 */
+	if (a->out_dir && analyze_write_out(a, &err) < 0) {
+		write_stdout(a);
+		cli_fail(&err);
+		fprintf(stderr, "m365ir: INCOMPLETE: the report directory %s "
+				"was not written; the findings printed are "
+				"complete\n",
+			a->out_dir);
+		return CLI_EXIT_INCOMPLETE;
+	}
 	if ((ret = write_stdout(a)))
 		return ret;
 	return exit_code(a);

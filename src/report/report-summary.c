@@ -61,7 +61,16 @@ ir_report_verdict(struct ir_buf *out, const struct ir_findings *f,
 		severity_counts(out, f);
 		return;
 	}
-	ir_buf_addstr(out, "No findings in ");
+	/*
+	 * "No findings" about input that was never read would be a lie by
+	 * omission, and the first line is the one a hurried admin reads.
+	 */
+	if (ir_coverage_incomplete(cov))
+		ir_buf_addstr(out, "INCOMPLETE: some input could not be read "
+				   "(see Coverage). No findings in what was "
+				   "read: ");
+	else
+		ir_buf_addstr(out, "No findings in ");
 	ir_report__plural(out, cov->nfiles, "file", "files");
 	ir_buf_addstr(out, " (");
 	ir_report__plural(out, ir_coverage_events(cov), "event", "events");
