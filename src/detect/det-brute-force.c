@@ -18,6 +18,13 @@
  * bucket's first failure precedes it. State is bounded by users and by
  * BF_MAX_BUCKETS per user (about four weeks of failures every 10 minutes);
  * later buckets are dropped.
+ *
+ * The same failure is often in two exports (UserLoginFailed in the unified
+ * audit log and "Sign-in activity" in the Entra sign-in log): each bucket
+ * counts its failures through struct ir_attempts (signin.h), which pairs a
+ * copy from the other log from the same address within IR_ATTEMPT_SKEW
+ * seconds; a copy that falls across a bucket boundary is paired with the
+ * neighbouring bucket. Up to BF_MAX_ATTEMPTS per bucket are remembered.
  */
 #include "util/compat.h"
 
@@ -32,10 +39,13 @@
 #define BF_BUCKET (10 * 60)
 #define BF_WINDOW_BUCKETS 6
 #define BF_MAX_BUCKETS 4096
+/* Attempts remembered per bucket to pair copies across logs. */
+#define BF_MAX_ATTEMPTS 256
 
 struct bucket {
 	int64_t idx; /* time / BF_BUCKET */
-	uint64_t nfail;
+	struct ir_attempts fails; /* guesses, each counted once */
+	uint64_t nfail;		  /* ir_attempts_count(), set in finish() */
 	struct ir_snap fail; /* first failure in the bucket */
 	struct ir_snap ok;   /* first success */
 	struct ir_snap pwok; /* first password-accepted-but-stopped */
@@ -63,25 +73,58 @@ bucket_of(struct ir_time t)
 }
 
 static struct bucket *
-bucket_get(struct bf *st, const struct ir_event *ev)
+bucket_find(const struct bf_user *u, int64_t idx)
 {
-	void **slot = ir_strmap_put(&st->users, ev->user, NULL);
-	struct bf_user *u = *slot;
 	char key[32];
-	int64_t idx = bucket_of(ev->time);
+	void **slot;
 
-	if (!u)
-		*slot = u = xcalloc(1, sizeof(*u));
 	snprintf(key, sizeof(key), "%" PRId64, idx);
 	slot = ir_strmap_find(&u->buckets, key);
-	if (slot)
-		return *slot;
+	return slot ? *slot : NULL;
+}
+
+static struct bucket *
+bucket_get(struct bf_user *u, int64_t idx)
+{
+	struct bucket *b = bucket_find(u, idx);
+	char key[32];
+	void **slot;
+
+	if (b)
+		return b;
 	if (u->buckets.n >= BF_MAX_BUCKETS)
 		return NULL;
+	snprintf(key, sizeof(key), "%" PRId64, idx);
 	slot = ir_strmap_put(&u->buckets, key, NULL);
-	*slot = xcalloc(1, sizeof(struct bucket));
-	((struct bucket *)*slot)->idx = idx;
+	*slot = b = xcalloc(1, sizeof(*b));
+	b->idx = idx;
+	return b;
+}
+
+static struct bf_user *
+user_get(struct bf *st, const char *user)
+{
+	void **slot = ir_strmap_put(&st->users, user, NULL);
+
+	if (!*slot)
+		*slot = xcalloc(1, sizeof(struct bf_user));
 	return *slot;
+}
+
+/* Is `ev` a copy of a failure held in the bucket before or after its own? */
+static bool
+paired_next_door(const struct bf_user *u, const struct ir_event *ev,
+		 int64_t idx)
+{
+	struct bucket *b;
+
+	if (bucket_of((struct ir_time){ev->time.sec - IR_ATTEMPT_SKEW, 0}) <
+		    idx &&
+	    (b = bucket_find(u, idx - 1)) && ir_attempts_pair(&b->fails, ev))
+		return true;
+	return bucket_of((struct ir_time){ev->time.sec + IR_ATTEMPT_SKEW,
+					  0}) > idx &&
+	       (b = bucket_find(u, idx + 1)) && ir_attempts_pair(&b->fails, ev);
 }
 
 static void
@@ -95,15 +138,21 @@ static void
 bf_event(void *state, const struct ir_event *ev, struct ir_findings *out)
 {
 	enum ir_signin_kind kind = ir_signin_classify(ev);
+	struct bf_user *u;
 	struct bucket *b;
+	int64_t idx;
 
 	if (kind == IR_SIGNIN_NONE || kind == IR_SIGNIN_OTHER_FAILURE ||
 	    !ev->has_time || !ev->user || !*ev->user)
 		return;
-	if (!(b = bucket_get(state, ev)))
+	u = user_get(state, ev->user);
+	idx = bucket_of(ev->time);
+	if (!(b = bucket_get(u, idx)))
 		return;
 	if (ir_signin_is_guess(kind)) {
-		b->nfail++;
+		if (!ir_attempts_pair(&b->fails, ev) &&
+		    !paired_next_door(u, ev, idx))
+			ir_attempts_add(&b->fails, ev, BF_MAX_ATTEMPTS);
 		keep_earliest(&b->fail, ev);
 	} else if (kind == IR_SIGNIN_SUCCESS) {
 		keep_earliest(&b->ok, ev);
@@ -127,9 +176,14 @@ sorted_buckets(const struct bf_user *u, size_t *n)
 	struct bucket **v = xcalloc(u->buckets.n + 1, sizeof(*v));
 
 	*n = 0;
-	for (size_t i = 0; i < u->buckets.size; i++)
-		if (u->buckets.keys[i])
-			v[(*n)++] = u->buckets.vals[i];
+	for (size_t i = 0; i < u->buckets.size; i++) {
+		struct bucket *b = u->buckets.vals[i];
+
+		if (!u->buckets.keys[i])
+			continue;
+		b->nfail = ir_attempts_count(&b->fails);
+		v[(*n)++] = b;
+	}
 	qsort(v, *n, sizeof(*v), cmp_bucket);
 	return v;
 }
@@ -262,6 +316,7 @@ bucket_free(void *p)
 {
 	struct bucket *b = p;
 
+	ir_attempts_release(&b->fails);
 	ir_snap_release(&b->fail);
 	ir_snap_release(&b->ok);
 	ir_snap_release(&b->pwok);

@@ -24,6 +24,11 @@
  *    Access after the password was accepted (50074, 53003...), high.
  * State is per (address, user) pair, never per event.
  *
+ * The same failure is often in two exports (UserLoginFailed in the unified
+ * audit log and "Sign-in activity" in the Entra sign-in log): attempts are
+ * counted through struct ir_attempts (signin.h), so a copy from the other
+ * log within IR_ATTEMPT_SKEW seconds counts once.
+ *
  * Deliberately left out: grouping addresses by /24 or by user agent.
  * Rotating-proxy sprays (FireProx) change the address every request and
  * need that, but so does a campus NAT look like a spray if grouped too
@@ -38,11 +43,13 @@
 
 #define SPRAY_MIN_USERS 5
 #define SPRAY_WINDOW (60 * 60)
+/* Attempts remembered per address and user to pair copies across logs. */
+#define SPRAY_MAX_ATTEMPTS 64
 
 /* One user as seen from one address. */
 struct target {
 	char *user;
-	uint64_t nfail;
+	struct ir_attempts fails; /* guesses, each counted once */
 	struct ir_snap first_fail;
 	struct ir_snap ok_first, ok_last;     /* successful sign-ins */
 	struct ir_snap pwok_first, pwok_last; /* password right, MFA/CA stop */
@@ -109,7 +116,7 @@ spray_event(void *state, const struct ir_event *ev, struct ir_findings *out)
 		return;
 	t = target_get(state, ev->client_ip, ev->user);
 	if (ir_signin_is_guess(kind)) {
-		t->nfail++;
+		ir_attempts_add(&t->fails, ev, SPRAY_MAX_ATTEMPTS);
 		keep_earliest(&t->first_fail, ev);
 	} else if (kind == IR_SIGNIN_SUCCESS) {
 		keep_earliest(&t->ok_first, ev);
@@ -140,7 +147,8 @@ failed_targets(const struct addr *a, size_t *n)
 	for (size_t i = 0; i < a->users.size; i++) {
 		struct target *t = a->users.vals[i];
 
-		if (a->users.keys[i] && t->nfail && t->first_fail.has_time)
+		if (a->users.keys[i] && ir_snap_valid(&t->first_fail) &&
+		    t->first_fail.has_time)
 			v[(*n)++] = t;
 	}
 	qsort(v, *n, sizeof(*v), cmp_first_fail);
@@ -235,7 +243,7 @@ report_addr(struct ir_findings *out, const char *ip, const struct addr *a)
 	ir_time_format(since, start);
 	for (size_t i = 0; i < n; i++) {
 		snaps[i] = &v[i]->first_fail;
-		attempts += v[i]->nfail;
+		attempts += ir_attempts_count(&v[i]->fails);
 	}
 	for (size_t i = 0; i < a->users.size; i++) {
 		const struct target *t = a->users.vals[i];
@@ -274,6 +282,7 @@ target_free(void *p)
 {
 	struct target *t = p;
 
+	ir_attempts_release(&t->fails);
 	ir_snap_release(&t->first_fail);
 	ir_snap_release(&t->ok_first);
 	ir_snap_release(&t->ok_last);

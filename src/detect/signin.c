@@ -316,6 +316,94 @@ ir_det_hit_n(struct ir_findings *out, const struct ir_hit *tmpl,
 		ir_findings_hit(out, &hit);
 }
 
+/* --- one attempt seen in two exports --- */
+
+static uint32_t
+ip_hash(const char *ip)
+{
+	uint32_t h = 2166136261u;
+
+	if (!ip || !*ip)
+		return 0;
+	for (; *ip; ip++)
+		h = (h ^ (unsigned char)*ip) * 16777619u;
+	return h ? h : 1;
+}
+
+/* Which log the sign-in came from: Entra writes "Sign-in activity". */
+static uint8_t
+log_of(const struct ir_event *ev)
+{
+	return ev->operation && !strcasecmp(ev->operation, "Sign-in activity");
+}
+
+bool
+ir_attempts_pair(struct ir_attempts *a, const struct ir_event *ev)
+{
+	uint32_t ip = ip_hash(ev->client_ip);
+	uint8_t log = log_of(ev);
+
+	if (!ev->has_time)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		struct ir_attempt *t = &a->v[i];
+		int64_t d = t->sec - ev->time.sec;
+
+		if (!t->paired && t->log != log && t->ip == ip &&
+		    d <= IR_ATTEMPT_SKEW && d >= -IR_ATTEMPT_SKEW) {
+			t->paired = true;
+			a->paired++;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool
+ir_attempts_add(struct ir_attempts *a, const struct ir_event *ev,
+		size_t cap)
+{
+	struct ir_attempt *t;
+
+	if (!ev->has_time) {
+		a->untimed++;
+		return true;
+	}
+	if (ir_attempts_pair(a, ev))
+		return false;
+	if (a->n >= cap) {
+		a->over[log_of(ev)]++;
+		return true;
+	}
+	if (a->n == a->alloc) {
+		a->alloc = a->alloc ? a->alloc * 2 : 4;
+		if (a->alloc > cap)
+			a->alloc = cap;
+		a->v = xrealloc(a->v, a->alloc * sizeof(*a->v));
+	}
+	t = &a->v[a->n++];
+	t->sec = ev->time.sec;
+	t->ip = ip_hash(ev->client_ip);
+	t->log = log_of(ev);
+	t->paired = false;
+	return true;
+}
+
+uint64_t
+ir_attempts_count(const struct ir_attempts *a)
+{
+	uint64_t over = a->over[0] > a->over[1] ? a->over[0] : a->over[1];
+
+	return a->n + over + a->untimed;
+}
+
+void
+ir_attempts_release(struct ir_attempts *a)
+{
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
 /* --- string-keyed map --- */
 
 static uint64_t

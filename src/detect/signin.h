@@ -165,6 +165,63 @@ void ir_det_hit_n(struct ir_findings *out, const struct ir_hit *tmpl,
 		  const struct ir_snap *const *snaps, size_t nsnaps,
 		  uint64_t total);
 
+/* --- one attempt seen in two exports --- */
+
+/*
+ * Admins export the unified audit log and the Entra sign-in log together,
+ * and every sign-in is in both: UserLoginFailed with whole-second
+ * CreationTime, "Sign-in activity" with fractions. struct ir_attempts
+ * remembers the attempts of one small window (one address and user, one
+ * user's ten minutes) so that a copy from the other log is not counted
+ * twice: the same address (the caller keys the user) within
+ * IR_ATTEMPT_SKEW seconds, compared on whole seconds, from the other log
+ * is the same attempt. Two records from one log are two attempts, as a
+ * tool can try twice a second. A record without a time is always new.
+ *
+ * At most `cap` attempts are remembered; past that the rest are counted
+ * per log and the larger of the two counts is added, on the assumption
+ * that both exports hold the same sign-ins.
+ */
+#define IR_ATTEMPT_SKEW 2
+
+struct ir_attempt {
+	int64_t sec;
+	uint32_t ip; /* hash of the address, 0 for none */
+	uint8_t log; /* 0 unified audit log, 1 Entra sign-in log */
+	bool paired; /* a copy from the other log was matched to it */
+};
+
+struct ir_attempts {
+	struct ir_attempt *v;
+	size_t n, alloc;
+	uint64_t paired;   /* attempts counted once for two records */
+	uint64_t over[2];  /* per log, attempts past the cap */
+	uint64_t untimed;  /* without a time: never paired */
+};
+#define IR_ATTEMPTS_INIT                   \
+	{                                  \
+		NULL, 0, 0, 0, {0, 0}, 0   \
+	}
+
+/*
+ * If `a` holds an unpaired attempt from the other log that `ev` is a copy
+ * of, pair them and return true (the caller does not count `ev` again).
+ */
+bool ir_attempts_pair(struct ir_attempts *a, const struct ir_event *ev);
+
+/*
+ * Count `ev` (which has a time) in `a`: pair it with a copy already held,
+ * else remember it while fewer than `cap` are held. Returns true when it
+ * is a new attempt, false when it was a copy.
+ */
+bool ir_attempts_add(struct ir_attempts *a, const struct ir_event *ev,
+		     size_t cap);
+
+/* The number of distinct attempts counted in `a`. */
+uint64_t ir_attempts_count(const struct ir_attempts *a);
+
+void ir_attempts_release(struct ir_attempts *a);
+
 /* --- string-keyed map --- */
 
 /*

@@ -354,6 +354,110 @@ test_det_identity__brute_force_miss_slow(void **state)
 	ir_findings_release(&f);
 }
 
+/* A UAL copy of a sign-in: UserLoginFailed, whole seconds, no ErrorCode. */
+static void
+ual_failed(struct tev *e, uint64_t rec, struct ir_time t, const char *user,
+	   const char *ip)
+{
+	ev_init(e, rec, NULL, "UserLoginFailed", user, ip);
+	e->ev.time.sec = t.sec;
+	e->ev.has_time = true;
+}
+
+static void
+test_det_identity__spray_two_logs(void **state)
+{
+	struct tev e[16];
+	struct ir_findings f = IR_FINDINGS_INIT;
+	const struct ir_finding *fd;
+	size_t n = spray_events(e, false);
+
+	/* Each Entra failure also in the UAL, 0.4 s earlier: one attempt. */
+	for (size_t i = 0; i < 6; i++) {
+		e[i].ev.time.nsec = 400000000;
+		ual_failed(&e[n + i], n + i + 1, e[i].ev.time, e[i].ev.user,
+			   "203.0.113.9");
+	}
+	run(&f, &ir_det_password_spray, e, n + 6);
+	fd = find(&f, "(tenant)", "203.0.113.9");
+	assert_non_null(fd);
+	assert_int_equal(fd->count, 6);
+	assert_non_null(strstr(fd->summary, "6 users failed to sign in "
+					    "from it (6 attempts)"));
+	ir_findings_release(&f);
+}
+
+/* Twelve failures three minutes apart, then a success, as in one log. */
+static size_t
+bf_events(struct tev *e, int min0)
+{
+	char when[32];
+	size_t n = 0;
+
+	for (; n < 12; n++) {
+		snprintf(when, sizeof(when), "2024-03-01T10:%02d:59.5Z",
+			 min0 + (int)n * 3);
+		signin(&e[n], n + 1, when, "bob@contoso.com", "198.51.100.7",
+		       "50126");
+	}
+	signin(&e[n], n + 1, "2024-03-01T10:50:00Z", "bob@contoso.com",
+	       "198.51.100.7", "0");
+	return n + 1;
+}
+
+static void
+test_det_identity__brute_force_two_logs(void **state)
+{
+	struct tev e[32];
+	struct ir_findings f = IR_FINDINGS_INIT;
+	const struct ir_finding *fd;
+	size_t n = bf_events(e, 0);
+
+	/*
+	 * Every failure also in the UAL one second later, which puts the
+	 * 10:09:59.5 one's copy (10:10:00) in the next ten-minute bucket.
+	 */
+	for (size_t i = 0; i < 12; i++) {
+		struct ir_time t = e[i].ev.time;
+
+		t.sec++;
+		ual_failed(&e[n + i], n + i + 1, t, "bob@contoso.com",
+			   "198.51.100.7");
+	}
+	run(&f, &ir_det_brute_force, e, n + 12);
+	fd = find(&f, "bob@contoso.com", "failures");
+	assert_non_null(fd);
+	assert_int_equal(fd->count, 12);
+	fd = find(&f, "bob@contoso.com", "success-after-failures");
+	assert_non_null(fd);
+	assert_non_null(strstr(fd->summary, "after 12 failed"));
+	ir_findings_release(&f);
+}
+
+static void
+test_det_identity__brute_force_same_log_twice(void **state)
+{
+	struct tev e[32];
+	struct ir_findings f = IR_FINDINGS_INIT;
+	size_t n = bf_events(e, 0);
+
+	/* Two records in one log in the same second are two guesses... */
+	for (size_t i = 0; i < 12; i++)
+		e[n + i] = e[i], e[n + i].ev.params = e[n + i].p,
+		e[n + i].ev.record = n + i + 1;
+	run(&f, &ir_det_brute_force, e, n + 12);
+	assert_int_equal(find(&f, "bob@contoso.com", "failures")->count, 24);
+	ir_findings_release(&f);
+	/* ...and a UAL copy from another address is another guess. */
+	n = bf_events(e, 0);
+	for (size_t i = 0; i < 12; i++)
+		ual_failed(&e[n + i], n + i + 1, e[i].ev.time,
+			   "bob@contoso.com", "203.0.113.8");
+	run(&f, &ir_det_brute_force, e, n + 12);
+	assert_int_equal(find(&f, "bob@contoso.com", "failures")->count, 24);
+	ir_findings_release(&f);
+}
+
 /* --- signin-new-country --- */
 
 static size_t
@@ -421,6 +525,86 @@ test_det_identity__new_country_miss_thin_baseline(void **state)
 	run(&f, &ir_det_signin_new_country, e, 3);
 	assert_int_equal(f.n, 0);
 	(void)n;
+	ir_findings_release(&f);
+}
+
+/* 30 NL sign-ins over 15 days, then `nforeign` from NG; newest first. */
+static size_t
+history_events(struct tev *e, size_t nforeign, const char *first_foreign)
+{
+	char when[32];
+	size_t n = 0;
+
+	for (; n < 30; n++) {
+		snprintf(when, sizeof(when), "2024-04-%02zuT%s:00:00Z",
+			 1 + n / 2, n % 2 ? "16" : "08");
+		signin(&e[n], 40 - n, when, "mona@contoso.com", "192.0.2.80",
+		       "0");
+		ev_param(&e[n], "Country", "NL");
+	}
+	for (size_t k = 0; k < nforeign; k++, n++) {
+		signin(&e[n], 40 - n, first_foreign, "mona@contoso.com",
+		       "203.0.113.81", "0");
+		ev_param(&e[n], "Country", "NG");
+		e[n].ev.time.sec += (int64_t)k * 3600;
+	}
+	return n;
+}
+
+static void
+test_det_identity__new_country_after_history(void **state)
+{
+	struct tev e[40];
+	struct ir_findings f = IR_FINDINGS_INIT;
+	const struct ir_finding *fd;
+	size_t n = history_events(e, 3, "2024-04-20T02:15:00Z");
+
+	/* After 30 home sign-ins the first NG one is new. */
+	run(&f, &ir_det_signin_new_country, e, n);
+	assert_int_equal(f.n, 1);
+	fd = find(&f, "mona@contoso.com", "NG");
+	assert_non_null(fd);
+	assert_int_equal(fd->severity, IR_SEV_MEDIUM);
+	assert_int_equal(fd->count, 3);
+	assert_int_equal(fd->evidence[0].record, 10);
+	assert_time(fd->first_seen, "2024-04-20T02:15:00Z");
+	assert_non_null(strstr(fd->summary, "for the first time"));
+	ir_findings_release(&f);
+}
+
+static void
+test_det_identity__new_country_attacker_stays(void **state)
+{
+	struct tev e[48];
+	struct ir_findings f = IR_FINDINGS_INIT;
+	size_t n = history_events(e, 10, "2024-04-20T02:15:00Z");
+
+	/* Ten NG sign-ins (25%) after the history: still new, and after
+	 * a failure for mona from that address: high. */
+	signin(&e[n], 99, "2024-04-20T02:10:00Z", "mona@contoso.com",
+	       "203.0.113.81", "50126");
+	run(&f, &ir_det_signin_new_country, e, n + 1);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.v[0]->severity, IR_SEV_HIGH);
+	assert_int_equal(f.v[0]->count, 10);
+	ir_findings_release(&f);
+}
+
+static void
+test_det_identity__new_country_miss_traveller(void **state)
+{
+	struct tev e[40];
+	struct ir_findings f = IR_FINDINGS_INIT;
+	size_t n = history_events(e, 3, "2024-03-30T09:00:00Z");
+
+	/* The foreign sign-ins come before any history: not new. */
+	run(&f, &ir_det_signin_new_country, e, n);
+	assert_int_equal(f.n, 0);
+	ir_findings_release(&f);
+	/* Nor after only four home sign-ins (the 5th is 2024-04-03 08:00). */
+	n = history_events(e, 1, "2024-04-03T07:00:00Z");
+	run(&f, &ir_det_signin_new_country, e, n);
+	assert_int_equal(f.n, 0);
 	ir_findings_release(&f);
 }
 
@@ -595,6 +779,47 @@ test_det_identity__consent(void **state)
 	ir_findings_release(&f);
 }
 
+static void
+test_det_identity__consent_two_copies(void **state)
+{
+	static const char perms[] =
+		"[] => [[Id: x, "
+		"ClientId: a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d, "
+		"ConsentType: Principal, Scope:  Mail.Read offline_access ]]; ";
+	static const char app[] = "6f1d2c3b-4a5e-4d7f-8a9b-0c1d2e3f4a5b";
+	struct tev e[3];
+	struct ir_findings f = IR_FINDINGS_INIT;
+	const struct ir_finding *fd;
+
+	/* The directory audit copy: by name, AppId in additionalDetails. */
+	consent(&e[0], 1, "gina@contoso.com", "\"False\"", perms);
+	e[0].ev.operation = "Consent to application";
+	e[0].ev.source = "graph-directoryaudit";
+	e[0].ev.object = "Mail Archiver";
+	e[0].ev.time.nsec = 618000000;
+	ev_param(&e[0], "AppId", app);
+	/* The UAL copy: by AppId, the service principal in ClientId. */
+	consent(&e[1], 2, "gina@contoso.com", "False", perms);
+	e[1].ev.source = "ual-json";
+	e[1].ev.object = app;
+	/* The same app consented again a day later: same finding. */
+	consent(&e[2], 3, "gina@contoso.com", "False", perms);
+	e[2].ev.source = "ual-json";
+	e[2].ev.object = app;
+	e[2].ev.time.sec += 86400;
+	run(&f, &ir_det_app_consent, e, 3);
+	assert_int_equal(f.n, 1);
+	fd = find(&f, "gina@contoso.com", app);
+	assert_non_null(fd);
+	assert_int_equal(fd->severity, IR_SEV_HIGH);
+	assert_int_equal(fd->count, 2);
+	assert_int_equal(fd->evidence[0].record, 1);
+	assert_int_equal(fd->evidence[1].record, 3);
+	assert_non_null(strstr(fd->summary, "application Mail Archiver "
+					    "Mail.Read"));
+	ir_findings_release(&f);
+}
+
 /* --- app-credential --- */
 
 static void
@@ -643,16 +868,23 @@ main(void)
 		cmocka_unit_test(test_det_identity__spray_out_of_order),
 		cmocka_unit_test(test_det_identity__spray_miss_spread),
 		cmocka_unit_test(test_det_identity__spray_miss_four_users),
+		cmocka_unit_test(test_det_identity__spray_two_logs),
 		cmocka_unit_test(test_det_identity__brute_force),
 		cmocka_unit_test(test_det_identity__brute_force_miss_slow),
+		cmocka_unit_test(test_det_identity__brute_force_two_logs),
+		cmocka_unit_test(test_det_identity__brute_force_same_log_twice),
 		cmocka_unit_test(test_det_identity__new_country),
 		cmocka_unit_test(test_det_identity__new_country_bad_ip),
 		cmocka_unit_test(
 			test_det_identity__new_country_miss_thin_baseline),
+		cmocka_unit_test(test_det_identity__new_country_after_history),
+		cmocka_unit_test(test_det_identity__new_country_attacker_stays),
+		cmocka_unit_test(test_det_identity__new_country_miss_traveller),
 		cmocka_unit_test(test_det_identity__legacy),
 		cmocka_unit_test(test_det_identity__audit),
 		cmocka_unit_test(test_det_identity__mfa),
 		cmocka_unit_test(test_det_identity__consent),
+		cmocka_unit_test(test_det_identity__consent_two_copies),
 		cmocka_unit_test(test_det_identity__credential),
 	};
 
