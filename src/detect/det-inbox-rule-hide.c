@@ -17,8 +17,22 @@
  * is medium; marking read alone is low; a meaningless name with no hiding
  * action is still medium, because legitimate rules have names.
  *
- * Reported at once (nothing here depends on the tenant's domains), one
- * finding per rule. A rule name used twice by New-InboxRule is two rules,
+ * Hits are held until finish() and grouped per mailbox by what the rule
+ * does, its name aside (ir_detect__rule_signature). One rule alone is one
+ * finding keyed by its name, as it always was. Several rules doing the
+ * same thing are one attack told once: the Huntress "Rogue Inbox" attacker
+ * made 38 rules named by one character each, spelling a flag in the order
+ * they were made, all moving the same sender's mail away. So a group is
+ * one finding keyed by the signature, saying how many rules, over what
+ * time, from which addresses, their names in time order (run together
+ * when each is one character: that is the message, or plain churn) and
+ * what each does. Exports are not in time order, so a group keeps its
+ * rules and evidence sorted by event time.
+ *
+ * Memory is per mailbox per signature: the earliest MAX_RULES rules (a
+ * rule re-edited after that many is counted again), the earliest evidence
+ * plus the latest, MAX_IPS addresses; the names shown are cut at
+ * MAX_NAMES bytes. A rule name used twice by New-InboxRule is two rules,
  * kept apart by the key (inboxrule.c).
  *
  * False positives: users who file newsletters to Archive or delete
@@ -31,8 +45,60 @@
 #include "detect/detect.h"
 #include "detect/inboxrule.h"
 
+#define MAX_RULES 256
+#define MAX_HELD IR_FINDING_MAX_EVIDENCE
+#define MAX_IPS 16
+#define MAX_NAMES 256
+#define LISTED 5
+
+/* One event of a group, copied: the evidence. */
+struct held {
+	char *file, *id, *op, *ip;
+	uint64_t record, seq;
+	struct ir_time time;
+	bool has_time;
+};
+
+/* One rule of a group, by the hash of its key. */
+struct member {
+	uint64_t key;
+	char *name; /* safe */
+	bool has_name, one_char;
+	uint64_t seq;
+	struct ir_time time; /* its earliest hit */
+	bool has_time;
+};
+
+struct address {
+	char *ip;
+	uint64_t seq;
+	struct ir_time time;
+	bool has_time;
+};
+
+struct group {
+	char *user, *sig;
+	char *key, *summary; /* the first rule's, for a group of one */
+	int severity;	     /* the first most severe hit's */
+	char *what;	     /* "moving mail ...", from the first hit */
+	char *by;	     /* " (set by ...)" or "" */
+	struct member *m;    /* in time order, grown up to MAX_RULES + 1 */
+	size_t nm, malloc;
+	uint64_t nrules, nhits;
+	struct held *h; /* in time order, grown up to MAX_HELD + 1 */
+	size_t nh, halloc;
+	struct address ip[MAX_IPS];
+	size_t nip;
+	bool more_ips, all_one, all_created, any_created;
+};
+
 struct state {
 	struct ir_rulenames *names;
+	struct group **g;
+	size_t n, alloc;
+	size_t *index; /* open addressing over (user, sig); 0 = empty */
+	size_t size;
+	uint64_t seq;
 };
 
 static void *
@@ -66,6 +132,31 @@ severity(const struct ir_rule *r)
 	return sev;
 }
 
+/* ---- words ---- */
+
+/* One rule "moves ... and stops", or each of a group "moving ... stopping" */
+struct words {
+	const char *perm_del, *del, *move, *mark, *read, *stop;
+};
+
+static const struct words one_rule = {
+	.perm_del = "permanently deletes",
+	.del = "deletes",
+	.move = "moves",
+	.mark = "marks",
+	.read = " as read",
+	.stop = " and stops processing other rules",
+};
+
+static const struct words each_rule = {
+	.perm_del = "permanently deleting",
+	.del = "deleting",
+	.move = "moving",
+	.mark = "marking",
+	.read = " read",
+	.stop = " and stopping other rules",
+};
+
 /*
  * One action, "<verb> <object><rest>": the first action's object is the
  * mail the rule matches, the others say "it".
@@ -80,8 +171,10 @@ action(struct ir_buf *b, const char *verb, const char *rest, const char *cond,
 	(*n)++;
 }
 
-static void
-actions(struct ir_buf *b, const struct ir_rule *r, const char *cond)
+/* The actions of `r` in `w`'s words; returns how many were written. */
+static size_t
+actions(struct ir_buf *b, const struct ir_rule *r, const char *cond,
+	const struct words *w)
 {
 	size_t total =
 		!!(r->del || r->perm_del) + !!r->move_to + !!r->mark_read;
@@ -93,20 +186,32 @@ actions(struct ir_buf *b, const struct ir_rule *r, const char *cond)
 	if (r->move_to)
 		ir_buf_addf(&to, " to \"%s\"", r->move_to);
 	if (r->perm_del)
-		action(b, "permanently deletes", "", cond, &n, total);
+		action(b, w->perm_del, "", cond, &n, total);
 	else if (r->del)
-		action(b, "deletes", "", cond, &n, total);
+		action(b, w->del, "", cond, &n, total);
 	if (r->move_to)
-		action(b, "moves", to.buf, cond, &n, total);
+		action(b, w->move, to.buf, cond, &n, total);
 	if (r->mark_read)
-		action(b, "marks", " as read", cond, &n, total);
+		action(b, w->mark, w->read, cond, &n, total);
 	if (r->stop && n) {
-		ir_buf_addstr(b, " and stops processing other rules");
+		ir_buf_addstr(b, w->stop);
 		n++;
 	}
-	if (!n)
-		ir_buf_addf(b, "was %s", r->created ? "created" : "changed");
 	ir_buf_release(&to);
+	return n;
+}
+
+/* " (set by x)": who made the change when it is not the owner. */
+static void
+set_by(struct ir_buf *b, const struct ir_rule *r, const struct ir_event *ev)
+{
+	if (r->owner_guess)
+		ir_buf_addf(b,
+			    " (the mailbox was not named by UPN; shown "
+			    "under %s, who made the change)",
+			    ev->user ? ev->user : "the actor");
+	else if (r->by_other && ev->user)
+		ir_buf_addf(b, " (set by %s)", ev->user);
 }
 
 static void
@@ -119,49 +224,479 @@ describe(struct ir_buf *b, const struct ir_rule *r, const struct ir_event *ev)
 	ir_buf_addf(b, "Inbox rule \"%s\" ", r->name);
 	if (r->odd_name)
 		ir_buf_addf(b, "(its name %s) ", r->odd_why);
-	actions(b, r, cond.buf);
+	if (!actions(b, r, cond.buf, &one_rule))
+		ir_buf_addf(b, "was %s", r->created ? "created" : "changed");
 	if (ev->has_time) {
 		ir_time_format(when, ev->time);
 		ir_buf_addf(b, ", since %s", when);
 	}
-	if (r->owner_guess)
-		ir_buf_addf(b,
-			    " (the mailbox was not named by UPN; shown "
-			    "under %s, who made the change)",
-			    ev->user ? ev->user : "the actor");
-	else if (r->by_other && ev->user)
-		ir_buf_addf(b, " (set by %s)", ev->user);
+	set_by(b, r, ev);
 	ir_buf_release(&cond);
+}
+
+/* "moving mail from x to y and stopping other rules", for a group. */
+static char *
+describe_each(const struct ir_rule *r)
+{
+	struct ir_buf b = IR_BUF_INIT;
+	struct ir_buf cond = IR_BUF_INIT;
+
+	ir_detect__rule_condition(&cond, r);
+	if (!actions(&b, r, cond.buf, &each_rule))
+		ir_buf_addf(&b, "matching %s", cond.buf);
+	ir_buf_release(&cond);
+	return ir_buf_detach(&b, NULL);
+}
+
+/* ---- groups ---- */
+
+static uint64_t
+hash(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;
+}
+
+/* Event-time order; events without a time last; then arrival order. */
+static int
+when_cmp(bool ha, struct ir_time a, uint64_t sa, bool hb, struct ir_time b,
+	 uint64_t sb)
+{
+	int c;
+
+	if (ha != hb)
+		return ha ? -1 : 1;
+	if (ha && (c = ir_time_cmp(a, b)))
+		return c;
+	return sa < sb ? -1 : sa > sb;
+}
+
+static size_t *
+group_slot(struct state *st, const char *user, const char *sig)
+{
+	size_t slot = hash(hash(0xcbf29ce484222325ULL, user), sig) &
+		      (st->size - 1);
+
+	for (; st->index[slot]; slot = (slot + 1) & (st->size - 1)) {
+		const struct group *g = st->g[st->index[slot] - 1];
+
+		if (!strcmp(g->user, user) && !strcmp(g->sig, sig))
+			break;
+	}
+	return &st->index[slot];
+}
+
+static void
+reindex(struct state *st)
+{
+	free(st->index);
+	st->size = st->size ? st->size * 2 : 64;
+	st->index = xcalloc(st->size, sizeof(*st->index));
+	for (size_t i = 0; i < st->n; i++)
+		*group_slot(st, st->g[i]->user, st->g[i]->sig) = i + 1;
+}
+
+static struct group *
+group_new(const struct ir_rule *r, const struct ir_event *ev, char *sig)
+{
+	struct group *g = xcalloc(1, sizeof(*g));
+	struct ir_buf by = IR_BUF_INIT;
+
+	g->user = xstrdup(r->owner && *r->owner ? r->owner : "(unknown)");
+	g->sig = sig;
+	g->key = xstrdup(r->key);
+	g->severity = -1;
+	g->what = describe_each(r);
+	set_by(&by, r, ev);
+	g->by = ir_buf_detach(&by, NULL);
+	g->all_one = g->all_created = true;
+	return g;
+}
+
+/* The group of `r`, made when new; takes `sig`. */
+static struct group *
+group_of(struct state *st, const struct ir_rule *r, const struct ir_event *ev,
+	 char *sig)
+{
+	const char *user = r->owner && *r->owner ? r->owner : "(unknown)";
+	size_t *slot;
+
+	if ((st->n + 1) * 2 > st->size)
+		reindex(st);
+	slot = group_slot(st, user, sig);
+	if (*slot) {
+		free(sig);
+		return st->g[*slot - 1];
+	}
+	IR_ALLOC_GROW(st->g, st->n + 1, st->alloc);
+	st->g[st->n++] = group_new(r, ev, sig);
+	*slot = st->n;
+	return st->g[st->n - 1];
+}
+
+static void
+held_release(struct held *h)
+{
+	free(h->file);
+	free(h->id);
+	free(h->op);
+	free(h->ip);
+}
+
+/*
+ * Keep the earliest MAX_HELD-1 events and the latest, in time order, so
+ * first_seen and last_seen stay right however many there are.
+ */
+static void
+hold(struct group *g, const struct ir_event *ev, uint64_t seq)
+{
+	struct held h = {0};
+	size_t i = g->nh;
+
+	h.file = xstrdup(ev->file ? ev->file : "-");
+	h.id = ev->id ? xstrdup(ev->id) : NULL;
+	h.op = ev->operation ? xstrdup(ev->operation) : NULL;
+	h.ip = ev->client_ip ? xstrdup(ev->client_ip) : NULL;
+	h.record = ev->record;
+	h.seq = seq;
+	h.time = ev->time;
+	h.has_time = ev->has_time;
+	IR_ALLOC_GROW(g->h, g->nh + 1, g->halloc);
+	for (;
+	     i > 0 && when_cmp(h.has_time, h.time, h.seq, g->h[i - 1].has_time,
+			       g->h[i - 1].time, g->h[i - 1].seq) < 0;
+	     i--)
+		g->h[i] = g->h[i - 1];
+	g->h[i] = h;
+	if (++g->nh <= MAX_HELD)
+		return;
+	held_release(&g->h[MAX_HELD - 1]);
+	g->h[MAX_HELD - 1] = g->h[MAX_HELD];
+	g->nh = MAX_HELD;
+}
+
+/* Insert `m` in time order, keeping the earliest MAX_RULES. */
+static void
+member_insert(struct group *g, struct member m)
+{
+	size_t i = g->nm;
+
+	IR_ALLOC_GROW(g->m, g->nm + 1, g->malloc);
+	for (;
+	     i > 0 && when_cmp(m.has_time, m.time, m.seq, g->m[i - 1].has_time,
+			       g->m[i - 1].time, g->m[i - 1].seq) < 0;
+	     i--)
+		g->m[i] = g->m[i - 1];
+	g->m[i] = m;
+	if (++g->nm > MAX_RULES)
+		free(g->m[--g->nm].name);
+}
+
+/* Note the rule `r` in `g`: a new member, or an earlier time for one. */
+static void
+member_note(struct group *g, const struct ir_rule *r, const struct ir_event *ev,
+	    uint64_t seq)
+{
+	struct member m = {.key = hash(0xcbf29ce484222325ULL, r->key),
+			   .has_name = r->has_name,
+			   .one_char = r->has_name && r->one_char,
+			   .seq = seq,
+			   .time = ev->time,
+			   .has_time = ev->has_time};
+
+	for (size_t i = 0; i < g->nm; i++) {
+		if (g->m[i].key != m.key)
+			continue;
+		if (when_cmp(m.has_time, m.time, m.seq, g->m[i].has_time,
+			     g->m[i].time, g->m[i].seq) >= 0)
+			return;
+		m.name = g->m[i].name;
+		memmove(&g->m[i], &g->m[i + 1],
+			(g->nm - i - 1) * sizeof(*g->m));
+		g->nm--;
+		member_insert(g, m);
+		return;
+	}
+	g->nrules++;
+	m.name = xstrdup(r->name);
+	member_insert(g, m);
+}
+
+/* Note the source address of `ev`, keeping each one's earliest time. */
+static void
+address_note(struct group *g, const struct ir_event *ev, uint64_t seq)
+{
+	struct address *a = NULL;
+
+	if (!ev->client_ip || !*ev->client_ip)
+		return;
+	for (size_t i = 0; i < g->nip && !a; i++)
+		if (!strcmp(g->ip[i].ip, ev->client_ip))
+			a = &g->ip[i];
+	if (!a && g->nip == MAX_IPS) {
+		g->more_ips = true;
+		return;
+	}
+	if (!a) {
+		a = &g->ip[g->nip++];
+		a->ip = xstrdup(ev->client_ip);
+	} else if (when_cmp(ev->has_time, ev->time, seq, a->has_time, a->time,
+			    a->seq) >= 0) {
+		return;
+	}
+	a->seq = seq;
+	a->time = ev->time;
+	a->has_time = ev->has_time;
+}
+
+static void
+group_add(struct group *g, const struct ir_rule *r, const struct ir_event *ev,
+	  int sev, uint64_t seq)
+{
+	struct ir_buf s = IR_BUF_INIT;
+
+	if (sev > g->severity) {
+		describe(&s, r, ev);
+		free(g->summary);
+		g->summary = ir_buf_detach(&s, NULL);
+		g->severity = sev;
+	}
+	g->nhits++;
+	g->all_one &= r->has_name && r->one_char;
+	g->all_created &= r->created;
+	g->any_created |= r->created;
+	hold(g, ev, seq);
+	member_note(g, r, ev, seq);
+	address_note(g, ev, seq);
 }
 
 static void
 event(void *state, const struct ir_event *ev, struct ir_findings *out)
 {
 	struct state *st = state;
-	struct ir_buf s = IR_BUF_INIT;
+	struct ir_buf sig = IR_BUF_INIT;
 	struct ir_rule r;
-	struct ir_hit hit = {.det = &ir_det_inbox_rule_hide, .ev = ev};
 	int sev;
 
 	if (!ir_detect__rule_parse(&r, ev, st->names))
 		return;
 	if ((sev = severity(&r)) >= 0) {
-		describe(&s, &r, ev);
-		hit.severity = (enum ir_severity)sev;
-		hit.user = r.owner;
-		hit.key = r.key;
-		hit.summary = s.buf;
-		/*
-		 * No step removes a hiding rule by itself: the breached-account
-		 * playbook (password, sessions, forwarding) is the response,
-		 * and the doc page says how to remove the rule.
-		 */
-		hit.remediation = ir_detect_remediation(r.owner, NULL);
-		ir_findings_hit(out, &hit);
-		free((char *)hit.remediation);
+		ir_detect__rule_signature(&sig, &r, ev);
+		group_add(group_of(st, &r, ev, ir_buf_detach(&sig, NULL)), &r,
+			  ev, sev, st->seq++);
 	}
-	ir_buf_release(&s);
+	ir_buf_release(&sig);
 	ir_detect__rule_release(&r);
+}
+
+/* ---- reporting ---- */
+
+/* "in 12 minutes": how long the group's events span. */
+static void
+span(struct ir_buf *b, const struct group *g)
+{
+	int64_t d;
+
+	if (!g->nh || !g->h[0].has_time || !g->h[g->nh - 1].has_time)
+		return;
+	d = g->h[g->nh - 1].time.sec - g->h[0].time.sec;
+	if (d < 1)
+		ir_buf_addstr(b, " within one second");
+	else if (d < 120)
+		ir_buf_addf(b, " in %lld seconds", (long long)d);
+	else if (d < 2 * 3600)
+		ir_buf_addf(b, " in %lld minutes", (long long)(d + 30) / 60);
+	else if (d < 2 * 86400)
+		ir_buf_addf(b, " in %lld hours", (long long)(d + 1800) / 3600);
+	else
+		ir_buf_addf(b, " in %lld days", (long long)(d + 43200) / 86400);
+}
+
+/* "from a, b and c" in the order each was first seen. */
+static void
+addresses(struct ir_buf *b, struct group *g)
+{
+	for (size_t i = 1; i < g->nip; i++)
+		for (size_t j = i;
+		     j > 0 && when_cmp(g->ip[j].has_time, g->ip[j].time,
+				       g->ip[j].seq, g->ip[j - 1].has_time,
+				       g->ip[j - 1].time, g->ip[j - 1].seq) < 0;
+		     j--) {
+			struct address t = g->ip[j];
+
+			g->ip[j] = g->ip[j - 1];
+			g->ip[j - 1] = t;
+		}
+	for (size_t i = 0; i < g->nip; i++) {
+		const char *sep = !i				    ? " from "
+				  : i + 1 == g->nip && !g->more_ips ? " and "
+								    : ", ";
+
+		ir_buf_addf(b, "%s%s", sep, g->ip[i].ip);
+	}
+	if (g->more_ips)
+		ir_buf_addstr(b, " and other addresses");
+}
+
+/* Every name is one character: run them together, as they were typed. */
+static void
+names_joined(struct ir_buf *b, const struct group *g)
+{
+	size_t start = b->len;
+	size_t i = 0;
+
+	ir_buf_addch(b, '"');
+	for (; i < g->nm; i++) {
+		if (b->len - start + strlen(g->m[i].name) > MAX_NAMES)
+			break;
+		ir_buf_addstr(b, g->m[i].name);
+	}
+	if (i < g->nm || g->nrules > g->nm)
+		ir_buf_addstr(b, "\xe2\x80\xa6");
+	ir_buf_addch(b, '"');
+}
+
+/* The first few names, then "and N more". */
+static void
+names_listed(struct ir_buf *b, const struct group *g)
+{
+	size_t start = b->len;
+	size_t i = 0;
+
+	for (; i < g->nm && i < LISTED; i++) {
+		if (i && b->len - start + strlen(g->m[i].name) > MAX_NAMES)
+			break;
+		if (i)
+			ir_buf_addstr(b, i + 1 == g->nrules ? " and " : ", ");
+		ir_buf_addf(b, g->m[i].has_name ? "\"%s\"" : "%s",
+			    g->m[i].name);
+	}
+	if (i < g->nrules)
+		ir_buf_addf(b, " and %llu more",
+			    (unsigned long long)(g->nrules - i));
+}
+
+static char *
+group_summary(struct group *g)
+{
+	struct ir_buf b = IR_BUF_INIT;
+	const char *verb = g->all_created   ? "created"
+			   : g->any_created ? "created or changed"
+					    : "changed";
+
+	ir_buf_addf(&b, "%llu inbox rules%s were %s",
+		    (unsigned long long)g->nrules,
+		    g->all_one ? " with one-character names" : "", verb);
+	span(&b, g);
+	addresses(&b, g);
+	ir_buf_addf(&b, " (names in %s order: ",
+		    g->all_created ? "creation" : "time");
+	if (g->all_one)
+		names_joined(&b, g);
+	else
+		names_listed(&b, g);
+	ir_buf_addf(&b, "), each %s%s", g->what, g->by);
+	return ir_buf_detach(&b, NULL);
+}
+
+static void
+hit_held(struct ir_findings *out, struct ir_hit *hit, const struct held *h,
+	 const char *user)
+{
+	struct ir_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.file = h->file;
+	ev.record = h->record;
+	ev.id = h->id;
+	ev.operation = h->op;
+	ev.client_ip = h->ip;
+	ev.time = h->time;
+	ev.has_time = h->has_time;
+	ev.user = user;
+	ev.client_port = -1;
+	hit->ev = &ev;
+	ir_findings_hit(out, hit);
+	hit->ev = NULL;
+}
+
+static int
+arrival_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct held *)a)->seq;
+	uint64_t y = ((const struct held *)b)->seq;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A group of one in arrival order, as each hit would have been reported. */
+static void
+report_one(struct ir_findings *out, struct ir_hit *hit, struct group *g)
+{
+	if (g->nh)
+		qsort(g->h, g->nh, sizeof(*g->h), arrival_cmp);
+	for (size_t i = 0; i < g->nh; i++)
+		hit_held(out, hit, &g->h[i], g->user);
+}
+
+static void
+report(struct ir_findings *out, struct group *g)
+{
+	struct ir_hit hit = {.det = &ir_det_inbox_rule_hide,
+			     .severity = (enum ir_severity)g->severity,
+			     .user = g->user};
+	char *summary = NULL;
+
+	/*
+	 * No step removes a hiding rule by itself: the breached-account
+	 * playbook (password, sessions, forwarding) is the response, and the
+	 * doc page says how to remove the rule.
+	 */
+	hit.remediation = ir_detect_remediation(g->user, NULL);
+	if (g->nrules == 1) {
+		hit.key = g->key;
+		hit.summary = g->summary;
+		report_one(out, &hit, g);
+	} else {
+		hit.key = g->sig;
+		hit.summary = summary = group_summary(g);
+		for (size_t i = 0; i < g->nh; i++)
+			hit_held(out, &hit, &g->h[i], g->user);
+	}
+	for (uint64_t i = g->nh; i < g->nhits; i++)
+		ir_findings_hit(out, &hit);
+	free(summary);
+	free((char *)hit.remediation);
+}
+
+static void
+finish(void *state, struct ir_findings *out)
+{
+	struct state *st = state;
+
+	for (size_t i = 0; i < st->n; i++)
+		report(out, st->g[i]);
+}
+
+static void
+group_free(struct group *g)
+{
+	for (size_t i = 0; i < g->nh; i++)
+		held_release(&g->h[i]);
+	for (size_t i = 0; i < g->nm; i++)
+		free(g->m[i].name);
+	for (size_t i = 0; i < g->nip; i++)
+		free(g->ip[i].ip);
+	free(g->h);
+	free(g->m);
+	free(g->user);
+	free(g->sig);
+	free(g->key);
+	free(g->summary);
+	free(g->what);
+	free(g->by);
+	free(g);
 }
 
 static void
@@ -169,6 +704,10 @@ release(void *state)
 {
 	struct state *st = state;
 
+	for (size_t i = 0; i < st->n; i++)
+		group_free(st->g[i]);
+	free(st->g);
+	free(st->index);
 	ir_detect__rulenames_free(st->names);
 	free(st);
 }
@@ -187,5 +726,6 @@ const struct ir_detection ir_det_inbox_rule_hide = {
 	.operations = operations,
 	.start = start,
 	.event = event,
+	.finish = finish,
 	.free = release,
 };

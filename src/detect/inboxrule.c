@@ -572,6 +572,17 @@ odd_name(const char *s, size_t len)
 	return chars == 1 ? "is a single character" : NULL;
 }
 
+/* Characters (UTF-8 lead bytes and stray bytes) in `len` bytes at `s`. */
+static size_t
+char_count(const char *s, size_t len)
+{
+	size_t chars = 0;
+
+	for (size_t i = 0; i < len; i++)
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return chars;
+}
+
 static void
 add_target(const char *s, size_t len, void *payload)
 {
@@ -678,6 +689,7 @@ rule_identity(struct ir_rule *r, const struct ir_event *ev,
 	if (r->has_name) {
 		r->odd_why = odd_name(name.ptr, name.len);
 		r->odd_name = !!r->odd_why;
+		r->one_char = char_count(name.ptr, name.len) == 1;
 		ir_detect__safe(&k, name.ptr, name.len, MAX_KEY);
 		r->name = ir_detect__safe_dup(name.ptr, name.len, MAX_SHOWN);
 	} else {
@@ -933,6 +945,52 @@ ir_detect__rule_condition(struct ir_buf *out, const struct ir_rule *r)
 		ir_buf_addstr(out, "all mail");
 	else
 		ir_buf_addstr(out, "mail");
+}
+
+/* ---- what a rule does, as a key ---- */
+
+/* `len` bytes at `s`, ASCII lower-cased and made safe, length first. */
+static void
+sig_value(struct ir_buf *out, const char *tag, const char *s, size_t len)
+{
+	struct ir_buf low = IR_BUF_INIT;
+
+	for (size_t i = 0; i < len; i++)
+		ir_buf_addch(&low, lower((unsigned char)s[i]));
+	ir_buf_addf(out, "%s=%zu:", tag, len);
+	ir_detect__safe(out, low.buf, low.len, 0);
+	ir_buf_addch(out, ';');
+	ir_buf_release(&low);
+}
+
+void
+ir_detect__rule_signature(struct ir_buf *out, const struct ir_rule *r,
+			  const struct ir_event *ev)
+{
+	const struct ir_str *v;
+
+	ir_buf_addf(out, "del=%d,%d;read=%d;stop=%d;all=%d;", r->del,
+		    r->perm_del, r->mark_read, r->stop, r->all_mail);
+	if (r->move_to)
+		sig_value(out, "to", r->move_to, strlen(r->move_to));
+	for (size_t i = 0; i < r->ntarget; i++) {
+		const char *kind = r->target_kind[i] == IR_FWD_REDIRECT ? "rd"
+				   : r->target_kind[i] == IR_FWD_ATTACH ? "fa"
+									: "fw";
+
+		sig_value(out, kind, r->target[i], strlen(r->target[i]));
+	}
+	for (size_t i = 0; i < IR_ARRAY_SIZE(conditions); i++) {
+		const struct ir_param *p = ir_event_param(ev, conditions[i]);
+
+		for (size_t j = 0; p && j < (p->is_list ? p->nitems : 1); j++) {
+			struct ir_str s = p->is_list ? p->items[j] : p->value;
+
+			sig_value(out, conditions[i], s.ptr, s.len);
+		}
+	}
+	if ((v = ir_event_param_str(ev, "RuleCondition")))
+		sig_value(out, "RuleCondition", v->ptr, v->len);
 }
 
 /* ---- hits held until finish() ---- */

@@ -50,6 +50,7 @@ struct ir_rule {
 	char *name;    /* safe, shortened: for summaries */
 	bool has_name; /* false: an Outlook rule logged without a name */
 	bool odd_name; /* punctuation/space only, one character, control */
+	bool one_char; /* the name as logged is one character */
 	const char *odd_why; /* why odd_name, for the summary */
 	char *owner;	     /* mailbox owner (lower-case UPN or the actor) */
 	bool by_other;	     /* owner is not the actor who made the change */
@@ -92,6 +93,15 @@ void ir_detect__rule_release(struct ir_rule *r);
 
 /* Describe the rule's condition ("all mail", "mail from x") into `out`. */
 void ir_detect__rule_condition(struct ir_buf *out, const struct ir_rule *r);
+
+/*
+ * Append what `r` (read from `ev`) does, ignoring its name and owner, to
+ * `out`: its actions, folder, recipients and the raw condition parameters
+ * (ASCII case folded, each value length-prefixed so none can pose as two).
+ * Rules with equal signatures behave the same; printable, for use as a key.
+ */
+void ir_detect__rule_signature(struct ir_buf *out, const struct ir_rule *r,
+			       const struct ir_event *ev);
 
 /*
  * Append `len` bytes of attacker text to `out` so a person can read it:

@@ -31,8 +31,14 @@ check "findings: exit 1 (got $rc)" [ $rc -eq 1 ]
 first=$(grep -m1 '^[^ ].*@' "$tmp/out")
 check "compromised user first: $first" \
 	[ "$first" = debrab@m365b132131.onmicrosoft.com ]
-check "names the attacker's inbox rules" \
-	grep -q '^  HIGH  *inbox-rule-[a-z]*  Inbox rule "f"' "$tmp/out"
+# 37 one-letter rules share one behaviour and are one finding, their
+# names in creation order; rule "3" moves to Inbox instead: its own.
+check "names the attacker's inbox rules, grouped" \
+	grep -q '^  HIGH  *inbox-rule-hide  37 inbox rules with one-character names were created in 16 minutes from 185.73.124.135 (names in creation order: "flag{24c4230fa7d50eef92b2c850f74b0f6}")' "$tmp/out"
+check "the one rule that differs stays its own finding" \
+	grep -q '^  HIGH  *inbox-rule-hide  Inbox rule "3" .* to "Inbox"' "$tmp/out"
+check "one finding per behaviour, not one per rule" \
+	grep -q '^1 user at risk: 2 findings (2 high)' "$tmp/out"
 check "says what the rules do (mail from flag@ctf.com moved away)" \
 	grep -q 'flag@ctf.com.*Conversation History' "$tmp/out"
 check "says when (the first rule, 2023-09-26T01:56:15Z)" \

@@ -156,6 +156,8 @@ test_det_mail__hide_nul_name_is_shown_safely(void **state)
 
 	run_start(&r, &ir_det_inbox_rule_hide);
 	run_event(&r, "New-InboxRule", "alice@contoso.com", 1000, p, 2);
+	assert_int_equal(r.f.n, 0); /* held until finish(), to group */
+	run_finish(&r);
 	assert_int_equal(r.f.n, 1);
 	assert_int_equal(r.f.v[0]->severity, IR_SEV_HIGH);
 	assert_string_equal(r.f.v[0]->key, "\\0");
@@ -178,6 +180,7 @@ test_det_mail__hide_long_and_bidi_names_are_cut(void **state)
 
 	run_start(&r, &ir_det_inbox_rule_hide);
 	run_event(&r, "New-InboxRule", "alice@contoso.com", 1000, p, 3);
+	run_finish(&r);
 	assert_int_equal(r.f.n, 1);
 	assert_int_equal(r.f.v[0]->severity, IR_SEV_MEDIUM);
 	assert_non_null(strstr(r.f.v[0]->summary, "\"\\u{202e}0123"));
@@ -188,21 +191,211 @@ test_det_mail__hide_long_and_bidi_names_are_cut(void **state)
 static void
 test_det_mail__hide_same_name_twice_is_two_rules(void **state)
 {
+	/* Two behaviours: two groups of one, each reported as a rule. */
 	static const struct ir_param p[] = {
 		P("Name", "a"),
 		P("MoveToFolder", "Historique des conversations"),
+	};
+	static const struct ir_param q[] = {
+		P("Name", "a"),
+		P("MoveToFolder", "Archive"),
 	};
 	struct run r;
 
 	run_start(&r, &ir_det_inbox_rule_hide);
 	run_event(&r, "New-InboxRule", "alice@contoso.com", 1000, p, 2);
-	run_event(&r, "New-InboxRule", "alice@contoso.com", 2000, p, 2);
+	run_event(&r, "New-InboxRule", "alice@contoso.com", 2000, q, 2);
 	run_finish(&r);
 	assert_int_equal(r.f.n, 2);
 	assert_string_equal(r.f.v[0]->key, "a");
 	assert_string_equal(r.f.v[1]->key, "a (#2)");
 	assert_int_equal(r.f.v[1]->first_seen.sec, 2000);
 	assert_int_equal(r.f.v[0]->severity, IR_SEV_HIGH);
+	assert_string_equal(r.f.v[1]->summary,
+			    "Inbox rule \"a\" (its name is a single character) "
+			    "moves all mail to \"Archive\", since "
+			    "1970-01-01T00:33:20Z");
+	run_end(&r);
+}
+
+/* One hiding rule event at `sec` from `ip`, evidence record `sec`. */
+static void
+hide_event(struct run *r, const char *op, int64_t sec, const char *ip,
+	   const struct ir_param *params, size_t n)
+{
+	struct ir_event ev = {0};
+
+	ev.time.sec = sec;
+	ev.has_time = true;
+	ev.file = "t.jsonl";
+	ev.record = (uint64_t)sec;
+	ev.operation = op;
+	ev.user = "alice@contoso.com";
+	ev.result = "True";
+	ev.client_port = -1;
+	ev.client_ip = ip;
+	ev.params = params;
+	ev.nparams = n;
+	r->det->event(r->st, &ev, &r->f);
+}
+
+#define LETTER_RULE(name, len)                                       \
+	{                                                            \
+		{"Name", {(name), (len)}, NULL, 0, false},           \
+			P("From", "x@fabrikam.com"),                 \
+			P("MoveToFolder", "RSS Feeds"),              \
+			P("MarkAsRead", "True"),                     \
+	}
+
+static void
+test_det_mail__hide_one_letter_rules_are_one_finding(void **state)
+{
+	static const struct ir_param h[] = LETTER_RULE("h", 1);
+	static const struct ir_param nul[] = LETTER_RULE("\0", 1);
+	static const struct ir_param quote[] = LETTER_RULE("\"", 1);
+	static const struct ir_param bang[] = LETTER_RULE("!", 1);
+	static const struct ir_param other[] = {
+		P("Name", "z"),
+		P("From", "y@fabrikam.com"),
+		P("MoveToFolder", "RSS Feeds"),
+		P("MarkAsRead", "True"),
+	};
+	const struct ir_finding *fd;
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_hide);
+	/* file order is not time order */
+	hide_event(&r, "New-InboxRule", 1060, "203.0.113.9", quote, 4);
+	hide_event(&r, "New-InboxRule", 1090, "203.0.113.9", bang, 4);
+	hide_event(&r, "New-InboxRule", 1500, "203.0.113.9", other, 4);
+	hide_event(&r, "New-InboxRule", 1030, "203.0.113.9", nul, 4);
+	hide_event(&r, "New-InboxRule", 1000, "198.51.100.7", h, 4);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 2);
+	fd = r.f.v[0];
+	assert_string_equal(
+		fd->summary,
+		"4 inbox rules with one-character names were created in 90 "
+		"seconds from 198.51.100.7 and 203.0.113.9 (names in creation "
+		"order: \"h\\0\\\"!\"), each moving mail from "
+		"\"x@fabrikam.com\" to \"RSS Feeds\" and marking it read");
+	assert_int_equal(fd->severity, IR_SEV_HIGH);
+	assert_int_equal(fd->count, 4);
+	assert_int_equal(fd->first_seen.sec, 1000);
+	assert_int_equal(fd->last_seen.sec, 1090);
+	assert_int_equal(fd->nevidence, 4);
+	assert_int_equal(fd->evidence[0].record, 1000);
+	assert_int_equal(fd->evidence[1].record, 1030);
+	assert_int_equal(fd->evidence[3].record, 1090);
+	/* another sender is another behaviour: a group of one, as before */
+	assert_string_equal(r.f.v[1]->key, "z");
+	assert_non_null(strstr(r.f.v[1]->summary, "Inbox rule \"z\""));
+	run_end(&r);
+}
+
+static void
+test_det_mail__hide_named_rules_are_listed(void **state)
+{
+	static const char *const names[] = {"Alpha", "Bravo", "Charlie",
+					    "Delta", "Echo",  "Foxtrot",
+					    "Golf"};
+	struct ir_param p[7][2];
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_hide);
+	for (size_t i = 0; i < 7; i++) {
+		struct ir_param id = P("Identity", "x"), del =
+							   P("DeleteMessage",
+							     "True");
+
+		id.value.ptr = names[i];
+		id.value.len = strlen(names[i]);
+		p[i][0] = id;
+		p[i][1] = del;
+		/* changed, not created; an hour apart; newest first */
+		hide_event(&r, "Set-InboxRule", 36000 - 3600 * (int64_t)i,
+			   "203.0.113.9", p[i], 2);
+	}
+	/* editing Golf again is no eighth rule */
+	hide_event(&r, "Set-InboxRule", 40000, "203.0.113.9", p[6], 2);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 1);
+	assert_int_equal(r.f.v[0]->severity, IR_SEV_MEDIUM);
+	assert_int_equal(r.f.v[0]->count, 8);
+	assert_string_equal(
+		r.f.v[0]->summary,
+		"7 inbox rules were changed in 7 hours from 203.0.113.9 "
+		"(names in time order: \"Golf\", \"Foxtrot\", \"Echo\", "
+		"\"Delta\", \"Charlie\" and 2 more), each deleting mail");
+	run_end(&r);
+}
+
+static void
+test_det_mail__hide_group_of_one_keeps_its_name(void **state)
+{
+	static const struct ir_param p[] = {
+		P("Name", "Tidy"),
+		P("From", "news@fabrikam.com"),
+		P("MoveToFolder", "Junk Email"),
+	};
+	static const struct ir_param set[] = {
+		P("Identity", "alice\\Tidy"),
+		P("From", "news@fabrikam.com"),
+		P("MoveToFolder", "Junk Email"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_hide);
+	hide_event(&r, "Set-InboxRule", 2000, "203.0.113.9", set, 3);
+	hide_event(&r, "New-InboxRule", 1000, "203.0.113.9", p, 3);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 1);
+	assert_string_equal(r.f.v[0]->key, "Tidy");
+	assert_int_equal(r.f.v[0]->count, 2);
+	/* the first hit's words, in file order, as before grouping */
+	assert_string_equal(r.f.v[0]->summary,
+			    "Inbox rule \"Tidy\" moves mail from "
+			    "\"news@fabrikam.com\" to \"Junk Email\", "
+			    "since 1970-01-01T00:33:20Z");
+	assert_int_equal(r.f.v[0]->evidence[0].record, 2000);
+	run_end(&r);
+}
+
+static void
+test_det_mail__hide_many_letters_are_capped(void **state)
+{
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyz";
+	static const struct ir_param tmpl[] = LETTER_RULE("a", 1);
+	struct ir_param p[300][4];
+	char want[300];
+	const char *names;
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_hide);
+	/* newest first: the earliest come last and must push out the rest */
+	for (size_t i = 300; i-- > 0;) {
+		memcpy(p[i], tmpl, sizeof(tmpl));
+		p[i][0].value.ptr = &letters[i % 26];
+		hide_event(&r, "New-InboxRule", 1000 + (int64_t)i,
+			   "203.0.113.9", p[i], 4);
+	}
+	run_finish(&r);
+	assert_int_equal(r.f.n, 1);
+	assert_int_equal(r.f.v[0]->count, 300);
+	assert_int_equal(r.f.v[0]->first_seen.sec, 1000);
+	assert_int_equal(r.f.v[0]->last_seen.sec, 1299);
+	assert_int_equal(r.f.v[0]->nevidence, IR_FINDING_MAX_EVIDENCE);
+	assert_int_equal(r.f.v[0]->evidence[0].record, 1000);
+	assert_int_equal(r.f.v[0]->evidence[49].record, 1299);
+	for (size_t i = 0; i < 255; i++)
+		want[i] = letters[i % 26];
+	want[255] = '\0';
+	names = strstr(r.f.v[0]->summary, "order: \"");
+	assert_non_null(names);
+	assert_memory_equal(names + 8, want, 255);
+	assert_memory_equal(names + 8 + 255, "\xe2\x80\xa6\"), each", 10);
+	assert_non_null(strstr(r.f.v[0]->summary, "300 inbox rules with "
+						  "one-character names"));
 	run_end(&r);
 }
 
@@ -314,6 +507,12 @@ main(void)
 		cmocka_unit_test(
 			test_det_mail__hide_same_name_twice_is_two_rules),
 		cmocka_unit_test(test_det_mail__hide_severity_combinations),
+		cmocka_unit_test(
+			test_det_mail__hide_one_letter_rules_are_one_finding),
+		cmocka_unit_test(test_det_mail__hide_named_rules_are_listed),
+		cmocka_unit_test(
+			test_det_mail__hide_group_of_one_keeps_its_name),
+		cmocka_unit_test(test_det_mail__hide_many_letters_are_capped),
 		cmocka_unit_test(
 			test_det_mail__mailbox_forwarding_no_copy_and_clear),
 		cmocka_unit_test(test_det_mail__delegate_skips_provisioning),
