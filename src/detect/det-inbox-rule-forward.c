@@ -90,8 +90,8 @@ remember(struct ir_pending_item *it, const struct ir_rule *r,
 	also(&b, r);
 	if (r->owner_guess)
 		ir_buf_addf(&b,
-			    " (the mailbox was not named by UPN; shown "
-			    "under %s, who made the change)",
+			    " (the mailbox was not named by UPN and could "
+			    "not be resolved offline; changed by %s)",
 			    ev->user ? ev->user : "the actor");
 	else if (r->by_other && ev->user)
 		ir_buf_addf(&b, " (set by %s)", ev->user);

@@ -144,8 +144,8 @@ remember(struct state *st, const struct grant *g, const char *who, size_t len)
 	ir_buf_addf(&b, " (%s", g->rights);
 	if (g->guess)
 		ir_buf_addf(&b,
-			    "; shown under %s, who made the change: the "
-			    "mailbox was not named by UPN",
+			    "; the mailbox was not named by UPN and could "
+			    "not be resolved offline; changed by %s",
 			    g->ev->user ? g->ev->user : "the actor");
 	else if (g->ev->user && strcmp(g->ev->user, g->owner))
 		ir_buf_addf(&b, "; set by %s", g->ev->user);
@@ -186,22 +186,14 @@ each_delegate(const char *s, size_t len, void *payload)
 /*
  * The mailbox an Add-*Permission acted on: a UPN, the actor's alias, or
  * else the Identity itself (a GUID or alias), which names the mailbox
- * better than the admin who ran the cmdlet would.
+ * better than the admin who ran the cmdlet would (ir_detect__owner).
  */
 static char *
 mailbox_of(const struct ir_event *ev, const char *s, size_t len)
 {
 	bool guess;
-	char *owner = ir_detect__owner(ev, s, len, &guess);
-	const char *base = s;
 
-	if (!guess)
-		return owner;
-	free(owner);
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '/' || s[i] == '\\')
-			base = s + i + 1;
-	return ir_detect__safe_dup(base, len - (size_t)(base - s), 80);
+	return ir_detect__owner(ev, s, len, &guess);
 }
 
 static void

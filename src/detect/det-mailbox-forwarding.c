@@ -18,9 +18,10 @@
  * ($null or an empty value) is not a finding; DeliverToMailboxAndForward
  * True on its own is not either.
  *
- * Whose mailbox: the Identity parameter when it is a UPN or the actor's
- * own alias; otherwise the actor, and the summary says so (an admin who
- * sets forwarding on a GUID-named mailbox is shown under the admin).
+ * Whose mailbox: the Identity parameter when it is a UPN, the actor's own
+ * alias or display name; otherwise the Identity as given (a GUID, another
+ * person's display name), never the admin who ran the cmdlet, whose own
+ * mailbox was not touched; the summary says it could not be resolved.
  *
  * False positives: a leaver's mail forwarded to a manager's personal
  * address, or a shared mailbox forwarded to a partner, on purpose.
@@ -82,9 +83,9 @@ note(struct ir_pending_item *it, const struct ir_event *ev, const char *id,
 		ir_buf_addstr(&b, " (the mailbox was given as \"");
 		ir_detect__safe(&b, id, idlen, 60);
 		ir_buf_addf(&b,
-			    "\", not a UPN; shown under %s, who ran "
-			    "Set-Mailbox)",
-			    ev->user ? ev->user : "the actor");
+			    "\", not a UPN, and could not be resolved "
+			    "offline: check it with Get-Recipient; set by %s)",
+			    ev->user ? ev->user : "an unknown actor");
 	} else if (ev->user && strcmp(ev->user, it->user)) {
 		ir_buf_addf(&b, " (set by %s)", ev->user);
 	}

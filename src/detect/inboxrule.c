@@ -216,6 +216,46 @@ same_ci(const char *a, const char *b, size_t len)
 	return true;
 }
 
+/* Letters and digits only, lower-cased: "Lisa de Vries" -> "lisadevries". */
+static size_t
+alnum_fold(char *out, size_t size, const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n + 1 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))
+			out[n++] = (char)c;
+		else if (c >= 'A' && c <= 'Z')
+			out[n++] = (char)(c + 'a' - 'A');
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Does display name `name` spell the local part of the actor's UPN? */
+static bool
+same_person(const char *local, size_t llen, const char *name, size_t len)
+{
+	char a[128], b[128];
+
+	return alnum_fold(a, sizeof(a), local, llen) >= 3 &&
+	       alnum_fold(b, sizeof(b), name, len) && !strcmp(a, b);
+}
+
+/* The last part of "X/contoso.onmicrosoft.com/Name" or "DOMAIN\\Name". */
+static const char *
+mailbox_base(const char *s, size_t len)
+{
+	const char *base = s;
+
+	for (size_t i = 0; i + 1 < len; i++)
+		if (s[i] == '/' || s[i] == '\\')
+			base = s + i + 1;
+	return base;
+}
+
 char *
 ir_detect__owner(const struct ir_event *ev, const char *mailbox, size_t len,
 		 bool *guess)
@@ -232,8 +272,19 @@ ir_detect__owner(const struct ir_event *ev, const char *mailbox, size_t len,
 	/* "alice" acting on "alice": the alias of the actor's own mailbox. */
 	if (at && (size_t)(at - actor) == len && same_ci(actor, mailbox, len))
 		return xstrdup(actor);
+	/* "Lisa de Vries" acting as lisa.devries@: her own display name. */
+	if (at && same_person(actor, (size_t)(at - actor), mailbox, len))
+		return xstrdup(actor);
+	/*
+	 * Anyone else's mailbox named by display name, GUID or alias cannot
+	 * be resolved offline. Filing it under the actor (often an admin)
+	 * would aim the remediation at the wrong mailbox, so the finding
+	 * keeps the name as given.
+	 */
 	*guess = true;
-	return xstrdup(actor);
+	return ir_detect__safe_dup(
+		mailbox_base(mailbox, len),
+		len - (size_t)(mailbox_base(mailbox, len) - mailbox), 80);
 }
 
 /* ---- word lists ---- */

@@ -116,8 +116,10 @@ char *ir_detect__safe_dup(const char *s, size_t len, size_t max);
 
 /*
  * Whose mailbox `mailbox` (an Identity: a UPN, an alias, "alice\rule",
- * "alice:\Inbox") is: a malloc'd lower-case UPN when it names one or
- * equals the actor's alias; otherwise the actor, with *guess set.
+ * "alice:\Inbox") is: a malloc'd lower-case UPN when it names one, the
+ * actor when it is the actor's alias or display name (or empty);
+ * otherwise the name as given (made safe, last path part), with *guess
+ * set because it could not be resolved offline.
  */
 char *ir_detect__owner(const struct ir_event *ev, const char *mailbox,
 		       size_t len, bool *guess);
