@@ -13,6 +13,12 @@
  * operation column, a row whose operation nobody wants is counted and
  * dropped without building its object, which on a Purview export of a
  * busy tenant is most rows.
+ *
+ * The AuditData cell (most of a Purview row, and dense with quotes) is not
+ * escaped into the row's JSON text only for yyjson to unescape it again:
+ * its member is written empty and, after the parse, pointed at a plain
+ * NUL-terminated copy of the cell, which is exactly the string the
+ * round trip would have produced.
  */
 #include "util/compat.h"
 
@@ -30,6 +36,8 @@ struct ir_csvrec {
 	struct ir_buf keys; /* `"name":"` for every column, back to back */
 	size_t *key_off;    /* ncols + 1 offsets into `keys` */
 	long op_col;	    /* the operation column, or -1 */
+	long ad_col;	    /* the AuditData column passed raw, or -1 */
+	struct ir_buf cell; /* that cell of the last row built */
 	ir_want_fn want;
 	void *want_payload;
 	struct ir_buf json;
@@ -107,10 +115,13 @@ ir_csvrec_new(struct ir_csvrec **out, struct ir_input *in, uint64_t line_base,
 	c->in = in;
 	c->line_base = line_base;
 	c->op_col = -1;
+	c->ad_col = -1;
 	c->want = want;
 	c->want_payload = want_payload;
 	ir_buf_init(&c->keys);
 	ir_buf_init(&c->json);
+	ir_buf_init(&c->cell);
+	ir_buf_limit(&c->cell, in->max_record + 1);
 	ir_buf_limit(&c->json, in->max_record * 6 + 4096);
 	c->alc = yyjson_alc_dyn_new();
 	if (!c->alc)
@@ -127,6 +138,7 @@ ir_csvrec_free(struct ir_csvrec *c)
 	ir_csv_free(c->csv);
 	ir_buf_release(&c->keys);
 	ir_buf_release(&c->json);
+	ir_buf_release(&c->cell);
 	free(c->key_off);
 	yyjson_doc_free(c->doc);
 	yyjson_alc_dyn_free(c->alc);
@@ -160,10 +172,34 @@ is_operation_column(const struct ir_csv_field *f)
 	       ir_strn_eq_ci(f->ptr, f->len, "OperationName");
 }
 
+/*
+ * The column whose text goes to the normalizer raw: the one header named
+ * AuditData (any case). With two candidates ("AuditData" and
+ * "auditdata ", which the normalizer folds together and then picks one
+ * of) nothing is passed raw and both stay in the object.
+ */
+static long
+audit_data_column(const struct ir_csv_row *row)
+{
+	long col = -1;
+
+	for (size_t i = 0; i < row->n; i++) {
+		const struct ir_csv_field *f = &row->field[i];
+
+		if (f->len < 9 || !ir_strn_eq_ci(f->ptr, 9, "AuditData"))
+			continue;
+		if (col >= 0 || f->len != 9)
+			return -1;
+		col = (long)i;
+	}
+	return col;
+}
+
 static void
 take_header(struct ir_csvrec *c, const struct ir_csv_row *row)
 {
 	c->ncols = row->n;
+	c->ad_col = audit_data_column(row);
 	c->key_off = xcalloc(row->n + 1, sizeof(*c->key_off));
 	for (size_t i = 0; i < row->n; i++) {
 		c->key_off[i] = c->keys.len;
@@ -175,6 +211,28 @@ take_header(struct ir_csvrec *c, const struct ir_csv_row *row)
 	}
 	c->key_off[row->n] = c->keys.len;
 	c->have_header = true;
+}
+
+/* Point the row's (empty) AuditData member at a copy of the cell. */
+static int
+fill_raw_cell(struct ir_csvrec *c, const struct ir_csv_row *row,
+	      yyjson_val *obj, struct ir_err *err)
+{
+	const struct ir_csv_field *f = &row->field[c->ad_col];
+	yyjson_obj_iter it;
+	yyjson_val *k = NULL;
+
+	ir_buf_reset(&c->cell);
+	ir_buf_add(&c->cell, f->ptr, f->len);
+	if (c->cell.len != f->len)
+		return ir_err_set(err, IR_EPARSE, "row too large");
+	yyjson_obj_iter_init(obj, &it);
+	for (long i = 0; i <= c->ad_col; i++)
+		k = yyjson_obj_iter_next(&it);
+	if (!k || !yyjson_set_strn(yyjson_obj_iter_get_val(k),
+				   c->cell.len ? c->cell.buf : "", c->cell.len))
+		IR_BUG("AuditData column %ld not in the row", c->ad_col);
+	return 1;
 }
 
 static int
@@ -191,7 +249,8 @@ build(struct ir_csvrec *c, const struct ir_csv_row *row, yyjson_val **out,
 			ir_buf_addch(j, ',');
 		ir_buf_add(j, c->keys.buf + c->key_off[i],
 			   c->key_off[i + 1] - c->key_off[i]);
-		add_escaped(j, row->field[i].ptr, row->field[i].len);
+		if ((long)i != c->ad_col)
+			add_escaped(j, row->field[i].ptr, row->field[i].len);
 		ir_buf_addch(j, '"');
 	}
 	ir_buf_addch(j, '}');
@@ -206,6 +265,8 @@ build(struct ir_csvrec *c, const struct ir_csv_row *row, yyjson_val **out,
 	if (!c->doc)
 		IR_BUG("row JSON did not parse: %s", rerr.msg);
 	*out = yyjson_doc_get_root(c->doc);
+	if (c->ad_col >= 0)
+		return fill_raw_cell(c, row, *out, err);
 	return 1;
 }
 

@@ -38,7 +38,7 @@
 
 /*
  * Field slots. If you add one, add its spellings to the table in
- * normalize.c (kept sorted by lower-case name).
+ * normalize.c (any order: it is hashed at first use).
  */
 enum norm_field {
 	F_ACTIVITYDATETIME,

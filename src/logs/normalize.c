@@ -17,6 +17,8 @@
  */
 #include "util/compat.h"
 
+#include <threads.h>
+
 #include "util/parse.h"
 #include "util/xalloc.h"
 #include "logs/norm.h"
@@ -29,7 +31,7 @@ struct norm_chunk {
 	max_align_t data[];
 };
 
-/* Lower-case spellings, sorted (bsearch); `canon` wins a case tie. */
+/* Lower-case spellings (hashed below); `canon` wins a case tie. */
 static const struct field_name {
 	const char *lower;
 	const char *canon;
@@ -199,20 +201,64 @@ ir_norm__dup(struct ir_norm *n, const char *s, size_t len)
 	return p;
 }
 
-static int
-cmp_field(const void *key, const void *elt)
+/*
+ * The field table as an open-addressing hash of the folded spelling, built
+ * once: every top-level record is classified and every accepted one is
+ * indexed, so this lookup runs for each key of gigabytes of records. A
+ * miss (most UAL keys) costs one hash and usually one empty slot.
+ */
+#define FIELD_HASH_SIZE 256u /* power of two, well over 2x the table */
+
+static unsigned char field_slot[FIELD_HASH_SIZE]; /* fields[] index + 1 */
+static unsigned char field_len[IR_ARRAY_SIZE(fields)];
+static once_flag field_once = ONCE_FLAG_INIT;
+
+static uint32_t
+field_hash(const char *s, size_t len)
 {
-	return strcmp(key, ((const struct field_name *)elt)->lower);
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h ^ (h >> 15);
 }
 
-/* "TimeGenerated [UTC] " -> "timegenerated"; false when too long. */
-static bool
+static void
+field_hash_init(void)
+{
+	for (size_t i = 0; i < IR_ARRAY_SIZE(fields); i++) {
+		size_t len = strlen(fields[i].lower);
+		uint32_t h = field_hash(fields[i].lower, len);
+
+		field_len[i] = (unsigned char)len;
+		while (field_slot[h & (FIELD_HASH_SIZE - 1)])
+			h++;
+		field_slot[h & (FIELD_HASH_SIZE - 1)] = (unsigned char)(i + 1);
+	}
+}
+
+static const struct field_name *
+field_find(const char *low, size_t len)
+{
+	uint32_t h = field_hash(low, len);
+	unsigned s;
+
+	while ((s = field_slot[h++ & (FIELD_HASH_SIZE - 1)])) {
+		if (field_len[s - 1] == len &&
+		    !memcmp(fields[s - 1].lower, low, len))
+			return &fields[s - 1];
+	}
+	return NULL;
+}
+
+/* "TimeGenerated [UTC] " -> "timegenerated"; 0 when empty or too long. */
+static size_t
 fold_key(char *out, size_t cap, const char *k, size_t len)
 {
 	static const char utc[] = " [utc]";
 
 	if (len >= cap)
-		return false;
+		return 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)k[i];
 
@@ -225,8 +271,18 @@ fold_key(char *out, size_t cap, const char *k, size_t len)
 		len -= sizeof(utc) - 1;
 	while (len && out[len - 1] == ' ')
 		len--;
-	out[len] = '\0';
-	return len > 0;
+	return len;
+}
+
+/* The known field key `k` (a yyjson key) stands for, or NULL. */
+static const struct field_name *
+field_of(yyjson_val *k)
+{
+	char low[48];
+	size_t len = fold_key(low, sizeof(low), yyjson_get_str(k),
+			      yyjson_get_len(k));
+
+	return len ? field_find(low, len) : NULL;
 }
 
 void
@@ -234,20 +290,16 @@ ir_norm__scan(struct norm_fields *f, yyjson_val *obj)
 {
 	yyjson_obj_iter it;
 	yyjson_val *k;
-	char low[48];
 
 	memset(f->v, 0, sizeof(f->v));
 	if (!yyjson_is_obj(obj))
 		return;
+	call_once(&field_once, field_hash_init);
 	yyjson_obj_iter_init(obj, &it);
 	while ((k = yyjson_obj_iter_next(&it))) {
-		const struct field_name *fn;
+		const struct field_name *fn = field_of(k);
 		const char *ks = yyjson_get_str(k);
 
-		if (!fold_key(low, sizeof(low), ks, yyjson_get_len(k)))
-			continue;
-		fn = bsearch(low, fields, IR_ARRAY_SIZE(fields),
-			     sizeof(fields[0]), cmp_field);
 		if (!fn)
 			continue;
 		/*
@@ -283,34 +335,57 @@ ir_norm__want(const struct norm_call *c, const char *op)
  * Looks like one record, as opposed to a container or something else. Any
  * time or operation key will do: records without a time (some Log
  * Analytics exports) are still records, and a Graph page has neither.
+ * Every top-level value is asked this, so it stops at the first telling
+ * key (a UAL record's first key, CreationTime) instead of indexing them all.
  */
 static bool
-is_record(const struct norm_fields *f)
+is_record(yyjson_val *obj)
 {
-	static const enum norm_field any[] = {
-		F_CREATIONTIME,	    F_CREATIONDATE,  F_CREATEDDATETIME,
-		F_ACTIVITYDATETIME, F_TIMEGENERATED, F_OPERATION,
-		F_OPERATIONS,	    F_OPERATIONNAME, F_ACTIVITYDISPLAYNAME,
-		F_AUDITDATA,
-	};
+	bool time = false, category = false;
+	yyjson_obj_iter it;
+	yyjson_val *k;
 
-	for (size_t i = 0; i < IR_ARRAY_SIZE(any); i++)
-		if (f->v[any[i]])
+	call_once(&field_once, field_hash_init);
+	yyjson_obj_iter_init(obj, &it);
+	while ((k = yyjson_obj_iter_next(&it))) {
+		const struct field_name *fn = field_of(k);
+
+		if (!fn)
+			continue;
+		switch (fn->f) {
+		case F_CREATIONTIME:
+		case F_CREATIONDATE:
+		case F_CREATEDDATETIME:
+		case F_ACTIVITYDATETIME:
+		case F_TIMEGENERATED:
+		case F_OPERATION:
+		case F_OPERATIONS:
+		case F_OPERATIONNAME:
+		case F_ACTIVITYDISPLAYNAME:
+		case F_AUDITDATA:
 			return true;
-	return f->v[F_TIME] && f->v[F_CATEGORY];
+		case F_TIME:
+			time = true;
+			break;
+		case F_CATEGORY:
+			category = true;
+			break;
+		default:
+			break;
+		}
+	}
+	return time && category;
 }
 
 enum ir_rec_kind
 ir_logs__classify(yyjson_val *obj)
 {
-	struct norm_fields f;
 	yyjson_obj_iter it;
 	yyjson_val *k;
 
 	if (!yyjson_is_obj(obj))
 		return IR_REC_UNKNOWN;
-	ir_norm__scan(&f, obj);
-	if (is_record(&f))
+	if (is_record(obj))
 		return IR_REC_RECORD;
 	yyjson_obj_iter_init(obj, &it);
 	while ((k = yyjson_obj_iter_next(&it))) {

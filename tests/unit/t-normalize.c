@@ -1291,7 +1291,7 @@ test_normalize__corpus_panther(void **state)
 {
 	const char *p = need_shared(
 		"corpus/panther-analysis/extracted_test_events.jsonl");
-	size_t len;
+	size_t len = 0;
 	char *buf = slurp(p, &len), *line, *end;
 	int ok = 0, microsoft = 0;
 
