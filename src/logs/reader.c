@@ -58,6 +58,21 @@ ir_format_parse(enum ir_format *out, const char *name, struct ir_err *err)
 	return 0;
 }
 
+/*
+ * Nothing but white space (a search that matched no records): say
+ * "empty" rather than name a format the file never showed.
+ */
+static bool
+input_blank(const struct ir_input *in)
+{
+	if (!in->eof)
+		return false;
+	for (size_t i = in->pos; i < in->end; i++)
+		if (!memchr(" \t\r\n", in->buf[i], 4))
+			return false;
+	return true;
+}
+
 static int
 start_framer(struct ir_reader *r, struct ir_err *err)
 {
@@ -70,7 +85,7 @@ start_framer(struct ir_reader *r, struct ir_err *err)
 		return ret;
 	if (r->format == IR_FORMAT_JSON) {
 		r->jf = ir_jframe_new(&r->in);
-		r->stats.format = "json";
+		r->stats.format = input_blank(&r->in) ? "empty" : "json";
 		return 0;
 	}
 	r->stats.format = "csv";
@@ -334,7 +349,8 @@ next_value(struct ir_reader *r, yyjson_val **v, uint64_t *line,
 
 	if (r->jf) {
 		ret = ir_jframe_next(r->jf, v, line, err);
-		r->stats.format = ir_jframe_format(r->jf);
+		if (strcmp(r->stats.format, "empty"))
+			r->stats.format = ir_jframe_format(r->jf);
 		r->stats.bytes = ir_input_consumed(&r->in);
 		return ret;
 	}

@@ -183,6 +183,25 @@ test_reader__jsonl_bad_line_is_one_record(void **state)
 }
 
 static void
+test_reader__blank_input_is_empty_not_json(void **state)
+{
+	struct ir_err err = IR_ERR_INIT;
+	struct run r;
+
+	assert_int_equal(read_mem(&r, "", 0, 0, 0, &err), 0);
+	assert_counts(&r, 0, 0, 0);
+	assert_string_equal(r.stats.format, "empty");
+	run_release(&r);
+	assert_int_equal(read_mem(&r, " \r\n\t\n", 5, 0, 0, &err), 0);
+	assert_counts(&r, 0, 0, 0);
+	assert_string_equal(r.stats.format, "empty");
+	run_release(&r);
+	assert_int_equal(read_mem(&r, "{\"a\":1}\n", 8, 0, 0, &err), 0);
+	assert_string_equal(r.stats.format, "jsonl");
+	run_release(&r);
+}
+
+static void
 test_reader__array_elements_one_by_one(void **state)
 {
 	struct run r;
@@ -609,6 +628,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reader__jsonl_bad_line_is_one_record),
+		cmocka_unit_test(test_reader__blank_input_is_empty_not_json),
 		cmocka_unit_test(test_reader__array_elements_one_by_one),
 		cmocka_unit_test(test_reader__concatenated_documents),
 		cmocka_unit_test(test_reader__pretty_printed_object),
