@@ -13,6 +13,8 @@
  */
 #include "util/compat.h"
 
+#include <strings.h>
+
 #include "util/parse.h"
 #include "logs/event.h"
 
@@ -72,6 +74,12 @@ ir_event_failed(const struct ir_event *ev)
 	const struct ir_str *code;
 
 	if (ev->result && contains_fail(ev->result))
+		return true;
+	/*
+	 * Exchange admin-cmdlet records (RecordType 1, ExchangeAdmin) write
+	 * ResultStatus "True" or "False": whether the cmdlet succeeded.
+	 */
+	if (ev->result && !strcasecmp(ev->result, "False"))
 		return true;
 	code = ir_event_param_str(ev, "ErrorCode");
 	return code && code->len && !(code->len == 1 && code->ptr[0] == '0');

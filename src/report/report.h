@@ -205,8 +205,9 @@ void ir_report_count(struct ir_buf *out, uint64_t n);
 /*
  * The timeline: every event of the flagged users, sorted by time (events
  * without a time last, ties in file order), as CSV with the columns
- * time,user,operation,client_ip,client_port,result,workload,record_type,
- * source,file,record,id,params (params as compact JSON).
+ * time,user,operation,client_ip,client_port,result,failed,workload,
+ * record_type,source,file,record,id,params (params as compact JSON;
+ * failed from ir_event_failed()).
  *
  * Rows are held in memory (the flagged users are few) up to a limit; past
  * it, the rows held are written in file order and the rest streamed as

@@ -151,8 +151,8 @@ ir_timeline_header(struct ir_buf *out)
 {
 	/* If you add a column, add it to ir_timeline_row() and the man page. */
 	ir_buf_addstr(out, "time,user,operation,client_ip,client_port,result,"
-			   "workload,record_type,source,file,record,id,"
-			   "params\r\n");
+			   "failed,workload,record_type,source,file,record,"
+			   "id,params\r\n");
 }
 
 void
@@ -171,6 +171,13 @@ ir_timeline_row(struct ir_buf *out, const struct ir_event *ev)
 		snprintf(num, sizeof(num), "%d", ev->client_port);
 	str_field(out, ev->client_port >= 0 ? num : NULL);
 	str_field(out, ev->result);
+	/*
+	 * `result` is the source's own word, and the UAL writes "Success" on
+	 * UserLoginFailed records (the logging succeeded); `failed` is the
+	 * outcome read from the result and the error code, so a timeline
+	 * reader is not misled.
+	 */
+	str_field(out, ir_event_failed(ev) ? "true" : "false");
 	str_field(out, ev->workload);
 	str_field(out, ev->record_type);
 	str_field(out, ev->source);

@@ -48,7 +48,7 @@ check_dir() { # label, dir, expected file column
 		[ "$got" = "$want_times" ]
 	check "$label: timeline has no other user" \
 		sh -c "! grep -q bob@ '$dir/timeline.csv'"
-	check "$label: timeline header" sh -c "head -1 '$dir/timeline.csv' | tr -d '\r' | grep -qx 'time,user,operation,client_ip,client_port,result,workload,record_type,source,file,record,id,params'"
+	check "$label: timeline header" sh -c "head -1 '$dir/timeline.csv' | tr -d '\r' | grep -qx 'time,user,operation,client_ip,client_port,result,failed,workload,record_type,source,file,record,id,params'"
 	check "$label: timeline file column" \
 		grep -q "^2024-05-06T08:00:00Z,alice@contoso.com,New-InboxRule,203.0.113.10,50123,.*,$file,3," "$dir/timeline.csv"
 	check "$label: summary.txt is the report" \

@@ -152,6 +152,10 @@ test_event__failed(void **state)
 	assert_true(ir_event_failed(&ev));
 	ev.result = "FAILURE";
 	assert_true(ir_event_failed(&ev));
+	ev.result = "False"; /* an Exchange cmdlet that threw */
+	assert_true(ir_event_failed(&ev));
+	ev.result = "True";
+	assert_false(ir_event_failed(&ev));
 	ev.result = "Success";
 	ev.params = &ok_code;
 	ev.nparams = 1;

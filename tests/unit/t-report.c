@@ -367,8 +367,8 @@ test_report__timeline_sorted(void **state)
 	char *csv;
 	bool sorted;
 	const char *hdr = "time,user,operation,client_ip,client_port,result,"
-			  "workload,record_type,source,file,record,id,"
-			  "params\r\n";
+			  "failed,workload,record_type,source,file,record,"
+			  "id,params\r\n";
 
 	(void)state;
 	timeline_three(10, &csv, &sorted);
@@ -377,10 +377,10 @@ test_report__timeline_sorted(void **state)
 	assert_string_equal(
 		csv + strlen(hdr),
 		"2023-09-26T01:56:15Z,alice@contoso.com,New-InboxRule,"
-		"203.0.113.5,,,,,ual-json,audit.jsonl,3,,"
+		"203.0.113.5,,,false,,,ual-json,audit.jsonl,3,,"
 		"\"{\"\"ForwardTo\"\":\"\"=x@fabrikam.com\"\"}\"\r\n"
 		"2023-09-26T01:57:15Z,alice@contoso.com,New-InboxRule,"
-		",,,,,ual-json,audit.jsonl,1,,{}\r\n");
+		",,,false,,,ual-json,audit.jsonl,1,,{}\r\n");
 	free(csv);
 }
 
