@@ -37,14 +37,25 @@ severity_counts(struct ir_buf *out, const struct ir_findings *f)
 	ir_buf_addch(out, ')');
 }
 
+/*
+ * Accounts with findings. "(tenant)" and "(unknown)" are aggregates (a
+ * spray, an actor the log did not name), not accounts, so they are not
+ * counted as users at risk; *tenant says whether any such finding exists.
+ */
 static size_t
-count_users(const struct ir_findings *f)
+count_users(const struct ir_findings *f, bool *tenant)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < f->n; i++)
+	*tenant = false;
+	for (size_t i = 0; i < f->n; i++) {
+		if (f->v[i]->user[0] == '(') {
+			*tenant = true;
+			continue;
+		}
 		if (!i || strcmp(f->v[i]->user, f->v[i - 1]->user))
 			n++;
+	}
 	return n;
 }
 
@@ -53,10 +64,12 @@ ir_report_verdict(struct ir_buf *out, const struct ir_findings *f,
 		  const struct ir_coverage *cov)
 {
 	if (f->n) {
-		size_t users = count_users(f);
+		bool tenant;
+		size_t users = count_users(f, &tenant);
 
 		ir_report__plural(out, users, "user", "users");
-		ir_buf_addstr(out, " at risk: ");
+		ir_buf_addstr(out, tenant ? " at risk, and tenant-wide findings: "
+					  : " at risk: ");
 		ir_report__plural(out, f->n, "finding", "findings");
 		severity_counts(out, f);
 		return;

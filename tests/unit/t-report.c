@@ -143,6 +143,28 @@ test_report__summary_text(void **state)
 }
 
 static void
+test_report__verdict_tenant_is_not_a_user(void **state)
+{
+	struct ir_findings f = IR_FINDINGS_INIT;
+	struct ir_coverage cov;
+	struct ir_buf b = IR_BUF_INIT;
+	struct ir_event t = event("(tenant)", T0, "203.0.113.9", 1);
+
+	(void)state;
+	ir_coverage_init(&cov);
+	one_clean_file(&cov);
+	hit(&f, &det_fwd, IR_SEV_HIGH, "203.0.113.9", "spray", NULL, &t);
+	two_users(&f);
+	ir_report_verdict(&b, &f, &cov);
+	assert_string_equal(b.buf, "2 users at risk, and tenant-wide "
+				   "findings: 4 findings (1 critical, 2 high, "
+				   "1 medium)");
+	ir_buf_release(&b);
+	ir_findings_release(&f);
+	ir_coverage_release(&cov);
+}
+
+static void
 test_report__verdict_clean(void **state)
 {
 	struct ir_findings f = IR_FINDINGS_INIT;
@@ -434,6 +456,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report__summary_text),
+		cmocka_unit_test(test_report__verdict_tenant_is_not_a_user),
 		cmocka_unit_test(test_report__verdict_clean),
 		cmocka_unit_test(test_report__csv_neutralises_formulas),
 		cmocka_unit_test(test_report__remediation_merged),
