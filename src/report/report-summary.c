@@ -68,7 +68,8 @@ ir_report_verdict(struct ir_buf *out, const struct ir_findings *f,
 		size_t users = count_users(f, &tenant);
 
 		ir_report__plural(out, users, "user", "users");
-		ir_buf_addstr(out, tenant ? " at risk, and tenant-wide findings: "
+		ir_buf_addstr(out, tenant ? " at risk, and tenant-wide "
+					    "findings: "
 					  : " at risk: ");
 		ir_report__plural(out, f->n, "finding", "findings");
 		severity_counts(out, f);
