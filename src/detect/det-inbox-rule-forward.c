@@ -25,7 +25,6 @@
 #include "util/compat.h"
 
 #include "util/buf.h"
-#include "util/xalloc.h"
 #include "detect/detect.h"
 #include "detect/domains.h"
 #include "detect/inboxrule.h"
@@ -35,23 +34,6 @@ enum {
 	F_ATTACH = 1 << 1,
 	F_REDIRECT = 1 << 2,
 };
-
-struct state {
-	const struct ir_detect_ctx *ctx;
-	struct ir_rulenames *names;
-	struct ir_pending *rules;
-};
-
-static void *
-start(const struct ir_detect_ctx *ctx)
-{
-	struct state *st = xcalloc(1, sizeof(*st));
-
-	st->ctx = ctx;
-	st->names = ir_detect__rulenames_new();
-	st->rules = ir_detect__pending_new();
-	return st;
-}
 
 /* What the rule does besides forwarding: " and deletes it". */
 static void
@@ -88,13 +70,7 @@ remember(struct ir_pending_item *it, const struct ir_rule *r,
 	ir_detect__rule_condition(&b, r);
 	ir_buf_addch(&b, '\x1f');
 	also(&b, r);
-	if (r->owner_guess)
-		ir_buf_addf(&b,
-			    " (the mailbox was not named by UPN and could "
-			    "not be resolved offline; changed by %s)",
-			    ev->user ? ev->user : "the actor");
-	else if (r->by_other && ev->user)
-		ir_buf_addf(&b, " (set by %s)", ev->user);
+	ir_detect__rule_set_by(&b, r, ev);
 	free(it->detail);
 	it->detail = ir_buf_detach(&b, NULL);
 }
@@ -102,13 +78,13 @@ remember(struct ir_pending_item *it, const struct ir_rule *r,
 static void
 event(void *state, const struct ir_event *ev, struct ir_findings *out)
 {
-	struct state *st = state;
+	struct ir_pending_det *st = state;
 	struct ir_rule r;
 
 	if (!ir_detect__rule_parse(&r, ev, st->names))
 		return;
 	if (r.ntarget)
-		remember(ir_detect__pending_add(st->rules, r.owner, r.key, ev),
+		remember(ir_detect__pending_add(st->items, r.owner, r.key, ev),
 			 &r, ev);
 	ir_detect__rule_release(&r);
 }
@@ -144,82 +120,62 @@ list_class(struct ir_buf *b, const struct ir_domains *d,
 }
 
 static void
-judge(struct state *st, const struct ir_pending_item *it,
-      struct ir_findings *out)
+recipients(struct ir_buf *s, const struct ir_buf *ext, size_t next,
+	   const struct ir_buf *unres, size_t nunres)
 {
-	struct ir_buf ext = IR_BUF_INIT, unres = IR_BUF_INIT;
-	struct ir_buf s = IR_BUF_INIT;
-	size_t next = list_class(&ext, st->ctx->domains, it, IR_ADDR_EXTERNAL);
-	size_t nunres =
-		list_class(&unres, st->ctx->domains, it, IR_ADDR_UNRESOLVED);
-	char since[IR_TIME_MAX] = "";
-	const char *us;
-	struct ir_hit hit = {.det = &ir_det_inbox_rule_forward,
-			     .user = it->user,
-			     .key = it->key};
-
-	if (!next && !nunres)
-		goto out;
-	us = strchr(it->detail, '\x1f');
-	ir_buf_addf(&s, "%s %s %.*s%s to ", it->text, verb(it->flags),
-		    (int)(us - it->detail), it->detail,
-		    it->flags == F_ATTACH ? " as attachments" : "");
 	if (next)
-		ir_buf_addf(&s, "%s (external)", ext.buf);
+		ir_buf_addf(s, "%s (external)", ext->buf);
 	if (nunres)
-		ir_buf_addf(&s,
+		ir_buf_addf(s,
 			    "%s%s, which could not be resolved offline "
 			    "(check with Get-Recipient)",
-			    next ? " and to " : "", unres.buf);
-	ir_buf_addstr(&s, us + 1);
-	if (it->has_time) {
-		ir_time_format(since, it->first);
-		ir_buf_addf(&s, ", since %s", since);
+			    next ? " and to " : "", unres->buf);
+}
+
+static bool
+judge(struct ir_buf *s, struct ir_hit *hit, const struct ir_detect_ctx *ctx,
+      const struct ir_pending_item *it)
+{
+	struct ir_buf ext = IR_BUF_INIT, unres = IR_BUF_INIT;
+	size_t next = list_class(&ext, ctx->domains, it, IR_ADDR_EXTERNAL);
+	size_t nunres =
+		list_class(&unres, ctx->domains, it, IR_ADDR_UNRESOLVED);
+	const char *us = strchr(it->detail, '\x1f');
+
+	if (next || nunres) {
+		ir_buf_addf(s, "%s %s %.*s%s to ", it->text, verb(it->flags),
+			    (int)(us - it->detail), it->detail,
+			    it->flags == F_ATTACH ? " as attachments" : "");
+		recipients(s, &ext, next, &unres, nunres);
+		ir_buf_addstr(s, us + 1);
+		ir_detect__since(s, it->has_time, it->first);
+		hit->severity = next ? IR_SEV_HIGH : IR_SEV_MEDIUM;
 	}
-	hit.severity = next ? IR_SEV_HIGH : IR_SEV_MEDIUM;
-	hit.summary = s.buf;
-	hit.remediation = ir_detect_remediation(it->user, "forwarding-rules");
-	ir_detect__pending_report(out, it, &hit);
-	free((char *)hit.remediation);
-out:
 	ir_buf_release(&ext);
 	ir_buf_release(&unres);
-	ir_buf_release(&s);
+	return next || nunres;
 }
 
-static void
-finish(void *state, struct ir_findings *out)
-{
-	struct state *st = state;
-
-	for (size_t i = 0; i < ir_detect__pending_count(st->rules); i++)
-		judge(st, ir_detect__pending_get(st->rules, i), out);
-}
-
-static void
-release(void *state)
-{
-	struct state *st = state;
-
-	ir_detect__rulenames_free(st->names);
-	ir_detect__pending_free(st->rules);
-	free(st);
-}
-
-static const char *const operations[] = {
-	"New-InboxRule",
-	"Set-InboxRule",
-	"UpdateInboxRules",
-	NULL,
+static const struct ir_pending_kind kind = {
+	.det = &ir_det_inbox_rule_forward,
+	.steps = "forwarding-rules",
+	.rulenames = true,
+	.judge = judge,
 };
+
+static void *
+start(const struct ir_detect_ctx *ctx)
+{
+	return ir_detect__pending_det_start(ctx, &kind);
+}
 
 const struct ir_detection ir_det_inbox_rule_forward = {
 	.id = "inbox-rule-forward",
 	.title = "Inbox rule forwards mail outside the tenant",
 	.attack = "T1114.003",
-	.operations = operations,
+	.operations = ir_detect__rule_ops,
 	.start = start,
 	.event = event,
-	.finish = finish,
-	.free = release,
+	.finish = ir_detect__pending_det_finish,
+	.free = ir_detect__pending_det_free,
 };

@@ -53,10 +53,8 @@
 
 /* One event of a group, copied: the evidence. */
 struct held {
-	char *file, *id, *op, *ip;
-	uint64_t record, seq;
-	struct ir_time time;
-	bool has_time;
+	struct ir_evcopy e;
+	uint64_t seq;
 };
 
 /* One rule of a group, by the hash of its key. */
@@ -96,8 +94,7 @@ struct state {
 	struct ir_rulenames *names;
 	struct group **g;
 	size_t n, alloc;
-	size_t *index; /* open addressing over (user, sig); 0 = empty */
-	size_t size;
+	struct ir_keymap index; /* (user, sig) to position + 1 */
 	uint64_t seq;
 };
 
@@ -201,24 +198,10 @@ actions(struct ir_buf *b, const struct ir_rule *r, const char *cond,
 	return n;
 }
 
-/* " (set by x)": who made the change when it is not the owner. */
-static void
-set_by(struct ir_buf *b, const struct ir_rule *r, const struct ir_event *ev)
-{
-	if (r->owner_guess)
-		ir_buf_addf(b,
-			    " (the mailbox was not named by UPN and could "
-			    "not be resolved offline; changed by %s)",
-			    ev->user ? ev->user : "the actor");
-	else if (r->by_other && ev->user)
-		ir_buf_addf(b, " (set by %s)", ev->user);
-}
-
 static void
 describe(struct ir_buf *b, const struct ir_rule *r, const struct ir_event *ev)
 {
 	struct ir_buf cond = IR_BUF_INIT;
-	char when[IR_TIME_MAX];
 
 	ir_detect__rule_condition(&cond, r);
 	ir_buf_addf(b, "Inbox rule \"%s\" ", r->name);
@@ -226,11 +209,8 @@ describe(struct ir_buf *b, const struct ir_rule *r, const struct ir_event *ev)
 		ir_buf_addf(b, "(its name %s) ", r->odd_why);
 	if (!actions(b, r, cond.buf, &one_rule))
 		ir_buf_addf(b, "was %s", r->created ? "created" : "changed");
-	if (ev->has_time) {
-		ir_time_format(when, ev->time);
-		ir_buf_addf(b, ", since %s", when);
-	}
-	set_by(b, r, ev);
+	ir_detect__since(b, ev->has_time, ev->time);
+	ir_detect__rule_set_by(b, r, ev);
 	ir_buf_release(&cond);
 }
 
@@ -272,31 +252,6 @@ when_cmp(bool ha, struct ir_time a, uint64_t sa, bool hb, struct ir_time b,
 	return sa < sb ? -1 : sa > sb;
 }
 
-static size_t *
-group_slot(struct state *st, const char *user, const char *sig)
-{
-	size_t slot = hash(hash(0xcbf29ce484222325ULL, user), sig) &
-		      (st->size - 1);
-
-	for (; st->index[slot]; slot = (slot + 1) & (st->size - 1)) {
-		const struct group *g = st->g[st->index[slot] - 1];
-
-		if (!strcmp(g->user, user) && !strcmp(g->sig, sig))
-			break;
-	}
-	return &st->index[slot];
-}
-
-static void
-reindex(struct state *st)
-{
-	free(st->index);
-	st->size = st->size ? st->size * 2 : 64;
-	st->index = xcalloc(st->size, sizeof(*st->index));
-	for (size_t i = 0; i < st->n; i++)
-		*group_slot(st, st->g[i]->user, st->g[i]->sig) = i + 1;
-}
-
 static struct group *
 group_new(const struct ir_rule *r, const struct ir_event *ev, char *sig)
 {
@@ -308,7 +263,7 @@ group_new(const struct ir_rule *r, const struct ir_event *ev, char *sig)
 	g->key = xstrdup(r->key);
 	g->severity = -1;
 	g->what = describe_each(r);
-	set_by(&by, r, ev);
+	ir_detect__rule_set_by(&by, r, ev);
 	g->by = ir_buf_detach(&by, NULL);
 	g->all_one = g->all_created = true;
 	return g;
@@ -320,11 +275,8 @@ group_of(struct state *st, const struct ir_rule *r, const struct ir_event *ev,
 	 char *sig)
 {
 	const char *user = r->owner && *r->owner ? r->owner : "(unknown)";
-	size_t *slot;
+	size_t *slot = ir_detect__keymap_at(&st->index, user, sig);
 
-	if ((st->n + 1) * 2 > st->size)
-		reindex(st);
-	slot = group_slot(st, user, sig);
 	if (*slot) {
 		free(sig);
 		return st->g[*slot - 1];
@@ -333,15 +285,6 @@ group_of(struct state *st, const struct ir_rule *r, const struct ir_event *ev,
 	st->g[st->n++] = group_new(r, ev, sig);
 	*slot = st->n;
 	return st->g[st->n - 1];
-}
-
-static void
-held_release(struct held *h)
-{
-	free(h->file);
-	free(h->id);
-	free(h->op);
-	free(h->ip);
 }
 
 /*
@@ -354,24 +297,18 @@ hold(struct group *g, const struct ir_event *ev, uint64_t seq)
 	struct held h = {0};
 	size_t i = g->nh;
 
-	h.file = xstrdup(ev->file ? ev->file : "-");
-	h.id = ev->id ? xstrdup(ev->id) : NULL;
-	h.op = ev->operation ? xstrdup(ev->operation) : NULL;
-	h.ip = ev->client_ip ? xstrdup(ev->client_ip) : NULL;
-	h.record = ev->record;
+	ir_detect__evcopy_set(&h.e, ev);
 	h.seq = seq;
-	h.time = ev->time;
-	h.has_time = ev->has_time;
 	IR_ALLOC_GROW(g->h, g->nh + 1, g->halloc);
-	for (;
-	     i > 0 && when_cmp(h.has_time, h.time, h.seq, g->h[i - 1].has_time,
-			       g->h[i - 1].time, g->h[i - 1].seq) < 0;
+	for (; i > 0 && when_cmp(h.e.has_time, h.e.time, h.seq,
+				 g->h[i - 1].e.has_time, g->h[i - 1].e.time,
+				 g->h[i - 1].seq) < 0;
 	     i--)
 		g->h[i] = g->h[i - 1];
 	g->h[i] = h;
 	if (++g->nh <= MAX_HELD)
 		return;
-	held_release(&g->h[MAX_HELD - 1]);
+	ir_detect__evcopy_release(&g->h[MAX_HELD - 1].e);
 	g->h[MAX_HELD - 1] = g->h[MAX_HELD];
 	g->nh = MAX_HELD;
 }
@@ -498,9 +435,9 @@ span(struct ir_buf *b, const struct group *g)
 {
 	int64_t d;
 
-	if (!g->nh || !g->h[0].has_time || !g->h[g->nh - 1].has_time)
+	if (!g->nh || !g->h[0].e.has_time || !g->h[g->nh - 1].e.has_time)
 		return;
-	d = g->h[g->nh - 1].time.sec - g->h[0].time.sec;
+	d = g->h[g->nh - 1].e.time.sec - g->h[0].e.time.sec;
 	if (d < 1)
 		ir_buf_addstr(b, " within one second");
 	else if (d < 120)
@@ -600,27 +537,6 @@ group_summary(struct group *g)
 	return ir_buf_detach(&b, NULL);
 }
 
-static void
-hit_held(struct ir_findings *out, struct ir_hit *hit, const struct held *h,
-	 const char *user)
-{
-	struct ir_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.file = h->file;
-	ev.record = h->record;
-	ev.id = h->id;
-	ev.operation = h->op;
-	ev.client_ip = h->ip;
-	ev.time = h->time;
-	ev.has_time = h->has_time;
-	ev.user = user;
-	ev.client_port = -1;
-	hit->ev = &ev;
-	ir_findings_hit(out, hit);
-	hit->ev = NULL;
-}
-
 static int
 arrival_cmp(const void *a, const void *b)
 {
@@ -637,7 +553,7 @@ report_one(struct ir_findings *out, struct ir_hit *hit, struct group *g)
 	if (g->nh)
 		qsort(g->h, g->nh, sizeof(*g->h), arrival_cmp);
 	for (size_t i = 0; i < g->nh; i++)
-		hit_held(out, hit, &g->h[i], g->user);
+		ir_detect__evcopy_hit(out, hit, &g->h[i].e, g->user);
 }
 
 static void
@@ -662,7 +578,8 @@ report(struct ir_findings *out, struct group *g)
 		hit.key = g->sig;
 		hit.summary = summary = group_summary(g);
 		for (size_t i = 0; i < g->nh; i++)
-			hit_held(out, &hit, &g->h[i], g->user);
+			ir_detect__evcopy_hit(out, &hit, &g->h[i].e,
+					      g->user);
 	}
 	for (uint64_t i = g->nh; i < g->nhits; i++)
 		ir_findings_hit(out, &hit);
@@ -683,7 +600,7 @@ static void
 group_free(struct group *g)
 {
 	for (size_t i = 0; i < g->nh; i++)
-		held_release(&g->h[i]);
+		ir_detect__evcopy_release(&g->h[i].e);
 	for (size_t i = 0; i < g->nm; i++)
 		free(g->m[i].name);
 	for (size_t i = 0; i < g->nip; i++)
@@ -707,23 +624,16 @@ release(void *state)
 	for (size_t i = 0; i < st->n; i++)
 		group_free(st->g[i]);
 	free(st->g);
-	free(st->index);
+	ir_detect__keymap_release(&st->index);
 	ir_detect__rulenames_free(st->names);
 	free(st);
 }
-
-static const char *const operations[] = {
-	"New-InboxRule",
-	"Set-InboxRule",
-	"UpdateInboxRules",
-	NULL,
-};
 
 const struct ir_detection ir_det_inbox_rule_hide = {
 	.id = "inbox-rule-hide",
 	.title = "Inbox rule hides mail from its owner",
 	.attack = "T1564.008",
-	.operations = operations,
+	.operations = ir_detect__rule_ops,
 	.start = start,
 	.event = event,
 	.finish = finish,

@@ -39,11 +39,6 @@ enum {
 	F_ANONYMOUS = 1 << 2, /* folder "Anonymous": anyone */
 };
 
-struct state {
-	const struct ir_detect_ctx *ctx;
-	struct ir_pending *grants;
-};
-
 /* One grant, as read from the event. */
 struct grant {
 	const struct ir_event *ev;
@@ -53,16 +48,6 @@ struct grant {
 	char *rights;	  /* safe, for the summary */
 	bool strong;
 };
-
-static void *
-start(const struct ir_detect_ctx *ctx)
-{
-	struct state *st = xcalloc(1, sizeof(*st));
-
-	st->ctx = ctx;
-	st->grants = ir_detect__pending_new();
-	return st;
-}
 
 static bool
 op_is(const struct ir_event *ev, const char *name)
@@ -117,19 +102,15 @@ noneish(const char *s, size_t len)
 }
 
 static void
-remember(struct state *st, const struct grant *g, const char *who, size_t len)
+remember(struct ir_pending_det *st, const struct grant *g, const char *who,
+	 size_t len)
 {
 	struct ir_pending_item *it;
 	struct ir_buf b = IR_BUF_INIT;
-	char addr[512];
-	char *key;
+	char *key = ir_detect__addr_key(who, len);
 	int level = g->strong ? 1 : 0;
 
-	if (ir_addr_normalize(addr, sizeof(addr), who, len))
-		key = xstrdup(addr);
-	else
-		key = ir_detect__safe_dup(who, len, 200);
-	it = ir_detect__pending_add(st->grants, g->owner, key, g->ev);
+	it = ir_detect__pending_add(st->items, g->owner, key, g->ev);
 	ir_detect__pending_target(it, who, len);
 	if (ir_strn_eq_ci(who, len, "default"))
 		it->flags |= F_DEFAULT;
@@ -161,7 +142,7 @@ static void
 each_delegate(const char *s, size_t len, void *payload)
 {
 	void **pl = payload;
-	struct state *st = pl[0];
+	struct ir_pending_det *st = pl[0];
 	const struct grant *g = pl[1];
 	const char *add;
 
@@ -204,6 +185,27 @@ grant_release(struct grant *g)
 	free((char *)g->what);
 }
 
+/* Add-/Set-MailboxFolderPermission -Identity "alice:\Inbox": folder, owner */
+static void
+folder_grant(struct grant *g, const struct ir_event *ev, struct ir_str ids)
+{
+	const char *colon = memchr(ids.ptr, ':', ids.len);
+	size_t mlen = colon ? (size_t)(colon - ids.ptr) : ids.len;
+	struct ir_buf b = IR_BUF_INIT;
+
+	ir_buf_addstr(&b, "can open folder \"");
+	if (colon && mlen + 1 < ids.len) {
+		size_t skip = colon[1] == '\\' ? 2 : 1;
+
+		if (mlen + skip <= ids.len)
+			ir_detect__safe(&b, colon + skip, ids.len - mlen - skip,
+					60);
+	}
+	ir_buf_addstr(&b, "\" of");
+	g->what = ir_buf_detach(&b, NULL);
+	g->owner = mailbox_of(ev, ids.ptr, mlen);
+}
+
 /* Fill `g` for the operation of `ev`; false when it grants nothing. */
 static bool
 grant_read(struct grant *g, const struct ir_event *ev, const char **who)
@@ -212,7 +214,6 @@ grant_read(struct grant *g, const struct ir_event *ev, const char **who)
 	const struct ir_str *r = ir_event_param_str(ev, "AccessRights");
 	struct ir_str none = {"", 0};
 	struct ir_str ids = id ? *id : none, rs = r ? *r : none;
-	struct ir_buf b = IR_BUF_INIT;
 
 	memset(g, 0, sizeof(*g));
 	g->ev = ev;
@@ -241,24 +242,10 @@ grant_read(struct grant *g, const struct ir_event *ev, const char **who)
 		g->owner = ir_detect__owner(ev, ids.ptr, ids.len, &g->guess);
 		return true;
 	} else {
-		/* Add-/Set-MailboxFolderPermission -Identity "alice:\Inbox" */
-		const char *colon = memchr(ids.ptr, ':', ids.len);
-		size_t mlen = colon ? (size_t)(colon - ids.ptr) : ids.len;
-
 		if (!r || noneish(rs.ptr, rs.len))
 			return false;
 		*who = "User";
-		ir_buf_addstr(&b, "can open folder \"");
-		if (colon && mlen + 1 < ids.len) {
-			size_t skip = colon[1] == '\\' ? 2 : 1;
-
-			if (mlen + skip <= ids.len)
-				ir_detect__safe(&b, colon + skip,
-						ids.len - mlen - skip, 60);
-		}
-		ir_buf_addstr(&b, "\" of");
-		g->what = ir_buf_detach(&b, NULL);
-		g->owner = mailbox_of(ev, ids.ptr, mlen);
+		folder_grant(g, ev, ids);
 		return true;
 	}
 	g->owner = mailbox_of(ev, ids.ptr, ids.len);
@@ -268,7 +255,7 @@ grant_read(struct grant *g, const struct ir_event *ev, const char **who)
 static void
 event(void *state, const struct ir_event *ev, struct ir_findings *out)
 {
-	struct state *st = state;
+	struct ir_pending_det *st = state;
 	struct grant g;
 	const char *who = NULL;
 	void *pl[2] = {st, &g};
@@ -288,62 +275,43 @@ event(void *state, const struct ir_event *ev, struct ir_findings *out)
 	grant_release(&g);
 }
 
-static void
-judge(struct state *st, const struct ir_pending_item *it,
-      struct ir_findings *out)
+static bool
+judge(struct ir_buf *s, struct ir_hit *hit, const struct ir_detect_ctx *ctx,
+      const struct ir_pending_item *it)
 {
 	const char *t = it->target[0];
-	enum ir_addr_class c =
-		ir_domains_classify(st->ctx->domains, t, strlen(t));
+	enum ir_addr_class c = ir_domains_classify(ctx->domains, t, strlen(t));
 	bool strong = it->flags & F_STRONG;
-	struct ir_buf s = IR_BUF_INIT;
-	char since[IR_TIME_MAX];
-	struct ir_hit hit = {.det = &ir_det_mailbox_delegate,
-			     .user = it->user,
-			     .key = it->key};
 
 	if (it->flags & F_DEFAULT)
 		c = IR_ADDR_INTERNAL;
 	if (it->flags & F_ANONYMOUS)
 		c = IR_ADDR_EXTERNAL;
-	ir_buf_addf(&s, "%s%s %s %s%s", it->key,
+	ir_buf_addf(s, "%s%s %s %s%s", it->key,
 		    c == IR_ADDR_EXTERNAL     ? " (external)"
 		    : c == IR_ADDR_UNRESOLVED ? " (could not be resolved "
 						"offline; check with "
 						"Get-Recipient)"
 					      : "",
 		    it->text, it->user, it->detail);
-	if (it->has_time) {
-		ir_time_format(since, it->first);
-		ir_buf_addf(&s, ", since %s", since);
-	}
+	ir_detect__since(s, it->has_time, it->first);
 	if (c == IR_ADDR_INTERNAL)
-		hit.severity = strong ? IR_SEV_MEDIUM : IR_SEV_LOW;
+		hit->severity = strong ? IR_SEV_MEDIUM : IR_SEV_LOW;
 	else
-		hit.severity = strong ? IR_SEV_HIGH : IR_SEV_MEDIUM;
-	hit.summary = s.buf;
-	hit.remediation = ir_detect_remediation(it->user, "mailbox-delegates");
-	ir_detect__pending_report(out, it, &hit);
-	free((char *)hit.remediation);
-	ir_buf_release(&s);
+		hit->severity = strong ? IR_SEV_HIGH : IR_SEV_MEDIUM;
+	return true;
 }
 
-static void
-finish(void *state, struct ir_findings *out)
+static const struct ir_pending_kind kind = {
+	.det = &ir_det_mailbox_delegate,
+	.steps = "mailbox-delegates",
+	.judge = judge,
+};
+
+static void *
+start(const struct ir_detect_ctx *ctx)
 {
-	struct state *st = state;
-
-	for (size_t i = 0; i < ir_detect__pending_count(st->grants); i++)
-		judge(st, ir_detect__pending_get(st->grants, i), out);
-}
-
-static void
-release(void *state)
-{
-	struct state *st = state;
-
-	ir_detect__pending_free(st->grants);
-	free(st);
+	return ir_detect__pending_det_start(ctx, &kind);
 }
 
 static const char *const operations[] = {
@@ -359,6 +327,6 @@ const struct ir_detection ir_det_mailbox_delegate = {
 	.operations = operations,
 	.start = start,
 	.event = event,
-	.finish = finish,
-	.free = release,
+	.finish = ir_detect__pending_det_finish,
+	.free = ir_detect__pending_det_free,
 };

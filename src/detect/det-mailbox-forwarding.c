@@ -32,7 +32,6 @@
 
 #include "util/buf.h"
 #include "util/parse.h"
-#include "util/xalloc.h"
 #include "detect/detect.h"
 #include "detect/domains.h"
 #include "detect/inboxrule.h"
@@ -40,21 +39,6 @@
 enum {
 	F_NOCOPY = 1 << 0,
 };
-
-struct state {
-	const struct ir_detect_ctx *ctx;
-	struct ir_pending *fwd;
-};
-
-static void *
-start(const struct ir_detect_ctx *ctx)
-{
-	struct state *st = xcalloc(1, sizeof(*st));
-
-	st->ctx = ctx;
-	st->fwd = ir_detect__pending_new();
-	return st;
-}
 
 static bool
 cleared(const struct ir_str *v)
@@ -94,22 +78,18 @@ note(struct ir_pending_item *it, const struct ir_event *ev, const char *id,
 }
 
 static void
-forwarding(struct state *st, const struct ir_event *ev, const char *param,
-	   const char *owner, bool nocopy, bool guess)
+forwarding(struct ir_pending_det *st, const struct ir_event *ev,
+	   const char *param, const char *owner, bool nocopy, bool guess)
 {
 	const struct ir_str *v = ir_event_param_str(ev, param);
 	const struct ir_str *id = ir_event_param_str(ev, "Identity");
 	struct ir_pending_item *it;
-	char addr[512];
 	char *key;
 
 	if (!v || cleared(v))
 		return;
-	if (ir_addr_normalize(addr, sizeof(addr), v->ptr, v->len))
-		key = xstrdup(addr);
-	else
-		key = ir_detect__safe_dup(v->ptr, v->len, 200);
-	it = ir_detect__pending_add(st->fwd, owner, key, ev);
+	key = ir_detect__addr_key(v->ptr, v->len);
+	it = ir_detect__pending_add(st->items, owner, key, ev);
 	ir_detect__pending_target(it, v->ptr, v->len);
 	if (nocopy)
 		it->flags |= F_NOCOPY;
@@ -120,7 +100,7 @@ forwarding(struct state *st, const struct ir_event *ev, const char *param,
 static void
 event(void *state, const struct ir_event *ev, struct ir_findings *out)
 {
-	struct state *st = state;
+	struct ir_pending_det *st = state;
 	const struct ir_str *id, *keep;
 	bool guess, nocopy;
 	char *owner;
@@ -143,60 +123,41 @@ event(void *state, const struct ir_event *ev, struct ir_findings *out)
 	free(owner);
 }
 
-static void
-judge(struct state *st, const struct ir_pending_item *it,
-      struct ir_findings *out)
+static bool
+judge(struct ir_buf *s, struct ir_hit *hit, const struct ir_detect_ctx *ctx,
+      const struct ir_pending_item *it)
 {
 	const char *t = it->target[0];
-	enum ir_addr_class c =
-		ir_domains_classify(st->ctx->domains, t, strlen(t));
-	struct ir_buf s = IR_BUF_INIT;
-	char since[IR_TIME_MAX];
-	struct ir_hit hit = {.det = &ir_det_mailbox_forwarding,
-			     .user = it->user,
-			     .key = it->key};
+	enum ir_addr_class c = ir_domains_classify(ctx->domains, t, strlen(t));
 
 	if (c == IR_ADDR_INTERNAL)
-		return;
-	ir_buf_addf(&s, "Mailbox %s forwards all mail to ", it->user);
+		return false;
+	ir_buf_addf(s, "Mailbox %s forwards all mail to ", it->user);
 	if (c == IR_ADDR_EXTERNAL)
-		ir_buf_addf(&s, "%s (external)", it->key);
+		ir_buf_addf(s, "%s (external)", it->key);
 	else
-		ir_buf_addf(&s,
+		ir_buf_addf(s,
 			    "\"%s\", a recipient that could not be "
 			    "resolved offline (check with Get-Recipient)",
 			    it->key);
 	if (it->flags & F_NOCOPY)
-		ir_buf_addstr(&s, " and keeps no copy");
-	if (it->has_time) {
-		ir_time_format(since, it->first);
-		ir_buf_addf(&s, ", since %s", since);
-	}
-	ir_buf_addstr(&s, it->detail ? it->detail : "");
-	hit.severity = c == IR_ADDR_EXTERNAL ? IR_SEV_HIGH : IR_SEV_MEDIUM;
-	hit.summary = s.buf;
-	hit.remediation = ir_detect_remediation(it->user, "mailbox-forwarding");
-	ir_detect__pending_report(out, it, &hit);
-	free((char *)hit.remediation);
-	ir_buf_release(&s);
+		ir_buf_addstr(s, " and keeps no copy");
+	ir_detect__since(s, it->has_time, it->first);
+	ir_buf_addstr(s, it->detail ? it->detail : "");
+	hit->severity = c == IR_ADDR_EXTERNAL ? IR_SEV_HIGH : IR_SEV_MEDIUM;
+	return true;
 }
 
-static void
-finish(void *state, struct ir_findings *out)
+static const struct ir_pending_kind kind = {
+	.det = &ir_det_mailbox_forwarding,
+	.steps = "mailbox-forwarding",
+	.judge = judge,
+};
+
+static void *
+start(const struct ir_detect_ctx *ctx)
 {
-	struct state *st = state;
-
-	for (size_t i = 0; i < ir_detect__pending_count(st->fwd); i++)
-		judge(st, ir_detect__pending_get(st->fwd, i), out);
-}
-
-static void
-release(void *state)
-{
-	struct state *st = state;
-
-	ir_detect__pending_free(st->fwd);
-	free(st);
+	return ir_detect__pending_det_start(ctx, &kind);
 }
 
 static const char *const operations[] = {
@@ -211,6 +172,6 @@ const struct ir_detection ir_det_mailbox_forwarding = {
 	.operations = operations,
 	.start = start,
 	.event = event,
-	.finish = finish,
-	.free = release,
+	.finish = ir_detect__pending_det_finish,
+	.free = ir_detect__pending_det_free,
 };

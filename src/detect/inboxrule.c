@@ -116,6 +116,16 @@ ir_detect__safe_dup(const char *s, size_t len, size_t max)
 	return ir_buf_detach(&b, NULL);
 }
 
+char *
+ir_detect__addr_key(const char *s, size_t len)
+{
+	char addr[512];
+
+	if (ir_addr_normalize(addr, sizeof(addr), s, len))
+		return xstrdup(addr);
+	return ir_detect__safe_dup(s, len, 200);
+}
+
 /* ---- small text helpers ---- */
 
 static int
@@ -144,6 +154,17 @@ void
 ir_detect__time(char *out, struct ir_time t)
 {
 	ir_time_format(out, t);
+}
+
+void
+ir_detect__since(struct ir_buf *out, bool has_time, struct ir_time t)
+{
+	char since[IR_TIME_MAX];
+
+	if (!has_time)
+		return;
+	ir_time_format(since, t);
+	ir_buf_addf(out, ", since %s", since);
 }
 
 bool
@@ -481,23 +502,78 @@ bec_keyword(const char *s, size_t len)
 	return NULL;
 }
 
+/* ---- (user, key) pairs to numbers ---- */
+
+static uint64_t
+hash(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+static struct ir_keymap_entry *
+km_slot(struct ir_keymap *m, const char *user, const char *key)
+{
+	uint64_t h = hash(hash(0xcbf29ce484222325ULL, user) * 31, key);
+	size_t slot = h & (m->size - 1);
+
+	while (m->e[slot].user && (strcmp(m->e[slot].user, user) ||
+				   strcmp(m->e[slot].key, key)))
+		slot = (slot + 1) & (m->size - 1);
+	return &m->e[slot];
+}
+
+static void
+km_grow(struct ir_keymap *m)
+{
+	struct ir_keymap old = *m;
+
+	m->size = m->size ? m->size * 2 : 64;
+	m->e = xcalloc(m->size, sizeof(*m->e));
+	for (size_t i = 0; i < old.size; i++)
+		if (old.e[i].user)
+			*km_slot(m, old.e[i].user, old.e[i].key) = old.e[i];
+	free(old.e);
+}
+
+size_t *
+ir_detect__keymap_at(struct ir_keymap *m, const char *user, const char *key)
+{
+	struct ir_keymap_entry *e;
+
+	if ((m->n + 1) * 2 > m->size)
+		km_grow(m);
+	e = km_slot(m, user, key);
+	if (!e->user) {
+		e->user = xstrdup(user);
+		e->key = xstrdup(key);
+		m->n++;
+	}
+	return &e->value;
+}
+
+void
+ir_detect__keymap_release(struct ir_keymap *m)
+{
+	for (size_t i = 0; i < m->size; i++) {
+		free(m->e[i].user);
+		free(m->e[i].key);
+	}
+	free(m->e);
+	memset(m, 0, sizeof(*m));
+}
+
 /* ---- rule names seen, per mailbox ---- */
 
 struct ir_rulenames {
-	char **name; /* "owner\x1fkey", open addressing */
-	unsigned *count;
-	size_t size, n;
+	struct ir_keymap count; /* ("", "owner\x1fkey") to rules created */
 };
 
 struct ir_rulenames *
 ir_detect__rulenames_new(void)
 {
-	struct ir_rulenames *rn = xcalloc(1, sizeof(*rn));
-
-	rn->size = 64;
-	rn->name = xcalloc(rn->size, sizeof(*rn->name));
-	rn->count = xcalloc(rn->size, sizeof(*rn->count));
-	return rn;
+	return xcalloc(1, sizeof(struct ir_rulenames));
 }
 
 void
@@ -505,52 +581,8 @@ ir_detect__rulenames_free(struct ir_rulenames *rn)
 {
 	if (!rn)
 		return;
-	for (size_t i = 0; i < rn->size; i++)
-		free(rn->name[i]);
-	free(rn->name);
-	free(rn->count);
+	ir_detect__keymap_release(&rn->count);
 	free(rn);
-}
-
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
-static size_t
-rn_slot(const struct ir_rulenames *rn, const char *k)
-{
-	size_t slot = hash(k) & (rn->size - 1);
-
-	while (rn->name[slot] && strcmp(rn->name[slot], k))
-		slot = (slot + 1) & (rn->size - 1);
-	return slot;
-}
-
-static void
-rn_grow(struct ir_rulenames *rn)
-{
-	struct ir_rulenames old = *rn;
-
-	rn->size *= 2;
-	rn->name = xcalloc(rn->size, sizeof(*rn->name));
-	rn->count = xcalloc(rn->size, sizeof(*rn->count));
-	for (size_t i = 0; i < old.size; i++) {
-		size_t slot;
-
-		if (!old.name[i])
-			continue;
-		slot = rn_slot(rn, old.name[i]);
-		rn->name[slot] = old.name[i];
-		rn->count[slot] = old.count[i];
-	}
-	free(old.name);
-	free(old.count);
 }
 
 /*
@@ -564,34 +596,32 @@ rn_note(struct ir_rulenames *rn, const char *owner, const char *key,
 	bool created)
 {
 	struct ir_buf k = IR_BUF_INIT;
-	size_t slot;
-	unsigned n;
+	size_t *n;
 
 	ir_buf_addf(&k, "%s\x1f%s", owner, key);
-	if ((rn->n + 1) * 2 > rn->size)
-		rn_grow(rn);
-	slot = rn_slot(rn, k.buf);
-	if (!rn->name[slot]) {
-		rn->name[slot] = ir_buf_detach(&k, NULL);
-		rn->n++;
-	}
+	n = ir_detect__keymap_at(&rn->count, "", k.buf);
 	if (created)
-		rn->count[slot]++;
-	n = rn->count[slot];
+		(*n)++;
 	ir_buf_release(&k);
-	return n;
+	return (unsigned)*n;
 }
 
 /* ---- reading a rule ---- */
 
+const char *const ir_detect__rule_ops[] = {
+	"New-InboxRule",
+	"Set-InboxRule",
+	"UpdateInboxRules",
+	NULL,
+};
+
 bool
 ir_detect__is_rule_op(const struct ir_event *ev)
 {
-	const char *op = ev->operation;
-
-	return op && (!strcasecmp(op, "New-InboxRule") ||
-		      !strcasecmp(op, "Set-InboxRule") ||
-		      !strcasecmp(op, "UpdateInboxRules"));
+	for (size_t i = 0; ev->operation && ir_detect__rule_ops[i]; i++)
+		if (!strcasecmp(ev->operation, ir_detect__rule_ops[i]))
+			return true;
+	return false;
 }
 
 static bool
@@ -998,6 +1028,19 @@ ir_detect__rule_condition(struct ir_buf *out, const struct ir_rule *r)
 		ir_buf_addstr(out, "mail");
 }
 
+void
+ir_detect__rule_set_by(struct ir_buf *out, const struct ir_rule *r,
+		       const struct ir_event *ev)
+{
+	if (r->owner_guess)
+		ir_buf_addf(out,
+			    " (the mailbox was not named by UPN and could "
+			    "not be resolved offline; changed by %s)",
+			    ev->user ? ev->user : "the actor");
+	else if (r->by_other && ev->user)
+		ir_buf_addf(out, " (set by %s)", ev->user);
+}
+
 /* ---- what a rule does, as a key ---- */
 
 /* `len` bytes at `s`, ASCII lower-cased and made safe, length first. */
@@ -1046,18 +1089,10 @@ ir_detect__rule_signature(struct ir_buf *out, const struct ir_rule *r,
 
 /* ---- hits held until finish() ---- */
 
-struct evcopy {
-	char *file, *id, *op, *ip;
-	uint64_t record;
-	struct ir_time time;
-	bool has_time;
-};
-
 struct ir_pending {
 	struct ir_pending_item **v;
 	size_t n, alloc;
-	size_t *index; /* open addressing over (user, key); 0 = empty */
-	size_t size;
+	struct ir_keymap index; /* (user, key) to position + 1 */
 };
 
 struct ir_pending *
@@ -1066,8 +1101,8 @@ ir_detect__pending_new(void)
 	return xcalloc(1, sizeof(struct ir_pending));
 }
 
-static void
-evcopy_release(struct evcopy *e)
+void
+ir_detect__evcopy_release(struct ir_evcopy *e)
 {
 	free(e->file);
 	free(e->id);
@@ -1078,10 +1113,10 @@ evcopy_release(struct evcopy *e)
 static void
 item_free(struct ir_pending_item *it)
 {
-	struct evcopy *e = it->ev;
+	struct ir_evcopy *e = it->ev;
 
 	for (size_t i = 0; i < it->nev; i++)
-		evcopy_release(&e[i]);
+		ir_detect__evcopy_release(&e[i]);
 	for (size_t i = 0; i < it->ntarget; i++)
 		free(it->target[i]);
 	free(it->ev);
@@ -1100,44 +1135,14 @@ ir_detect__pending_free(struct ir_pending *p)
 	for (size_t i = 0; i < p->n; i++)
 		item_free(p->v[i]);
 	free(p->v);
-	free(p->index);
+	ir_detect__keymap_release(&p->index);
 	free(p);
 }
 
-static uint64_t
-item_hash(const char *user, const char *key)
+void
+ir_detect__evcopy_set(struct ir_evcopy *e, const struct ir_event *ev)
 {
-	return hash(user) * 31 + hash(key);
-}
-
-static size_t *
-item_slot(struct ir_pending *p, const char *user, const char *key)
-{
-	size_t slot = item_hash(user, key) & (p->size - 1);
-
-	for (; p->index[slot]; slot = (slot + 1) & (p->size - 1)) {
-		const struct ir_pending_item *it = p->v[p->index[slot] - 1];
-
-		if (!strcmp(it->user, user) && !strcmp(it->key, key))
-			break;
-	}
-	return &p->index[slot];
-}
-
-static void
-reindex(struct ir_pending *p)
-{
-	free(p->index);
-	p->size = p->size ? p->size * 2 : 64;
-	p->index = xcalloc(p->size, sizeof(*p->index));
-	for (size_t i = 0; i < p->n; i++)
-		*item_slot(p, p->v[i]->user, p->v[i]->key) = i + 1;
-}
-
-static void
-evcopy_set(struct evcopy *e, const struct ir_event *ev)
-{
-	evcopy_release(e);
+	ir_detect__evcopy_release(e);
 	e->file = xstrdup(ev->file ? ev->file : "-");
 	e->id = ev->id ? xstrdup(ev->id) : NULL;
 	e->op = ev->operation ? xstrdup(ev->operation) : NULL;
@@ -1155,10 +1160,10 @@ evcopy_set(struct evcopy *e, const struct ir_event *ev)
 static void
 item_evidence(struct ir_pending_item *it, const struct ir_event *ev)
 {
-	struct evcopy *e;
+	struct ir_evcopy *e;
 
 	if (!it->ev)
-		it->ev = xcalloc(MAX_EVIDENCE, sizeof(struct evcopy));
+		it->ev = xcalloc(MAX_EVIDENCE, sizeof(struct ir_evcopy));
 	e = it->ev;
 	if (ev->has_time &&
 	    (!it->has_time || ir_time_cmp(ev->time, it->first) < 0)) {
@@ -1166,14 +1171,14 @@ item_evidence(struct ir_pending_item *it, const struct ir_event *ev)
 		it->has_time = true;
 	}
 	if (it->nev < MAX_EVIDENCE) {
-		evcopy_set(&e[it->nev++], ev);
+		ir_detect__evcopy_set(&e[it->nev++], ev);
 		return;
 	}
 	it->more++;
 	if (ev->has_time &&
 	    (!e[MAX_EVIDENCE - 1].has_time ||
 	     ir_time_cmp(ev->time, e[MAX_EVIDENCE - 1].time) > 0))
-		evcopy_set(&e[MAX_EVIDENCE - 1], ev);
+		ir_detect__evcopy_set(&e[MAX_EVIDENCE - 1], ev);
 }
 
 struct ir_pending_item *
@@ -1185,9 +1190,7 @@ ir_detect__pending_add(struct ir_pending *p, const char *user, const char *key,
 
 	user = user && *user ? user : "(unknown)";
 	key = key ? key : "";
-	if ((p->n + 1) * 2 > p->size)
-		reindex(p);
-	slot = item_slot(p, user, key);
+	slot = ir_detect__keymap_at(&p->index, user, key);
 	if (!*slot) {
 		it = xcalloc(1, sizeof(*it));
 		it->user = xstrdup(user);
@@ -1226,30 +1229,91 @@ ir_detect__pending_get(struct ir_pending *p, size_t i)
 }
 
 void
+ir_detect__evcopy_hit(struct ir_findings *out, const struct ir_hit *hit,
+		      const struct ir_evcopy *e, const char *user)
+{
+	struct ir_event ev;
+	struct ir_hit h = *hit;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.file = e->file;
+	ev.record = e->record;
+	ev.id = e->id;
+	ev.operation = e->op;
+	ev.client_ip = e->ip;
+	ev.time = e->time;
+	ev.has_time = e->has_time;
+	ev.user = user;
+	ev.client_port = -1;
+	h.ev = &ev;
+	ir_findings_hit(out, &h);
+}
+
+void
 ir_detect__pending_report(struct ir_findings *out,
 			  const struct ir_pending_item *it,
 			  const struct ir_hit *hit)
 {
-	const struct evcopy *e = it->ev;
+	const struct ir_evcopy *e = it->ev;
 	struct ir_hit h = *hit;
 
-	for (size_t i = 0; i < it->nev; i++) {
-		struct ir_event ev;
-
-		memset(&ev, 0, sizeof(ev));
-		ev.file = e[i].file;
-		ev.record = e[i].record;
-		ev.id = e[i].id;
-		ev.operation = e[i].op;
-		ev.client_ip = e[i].ip;
-		ev.time = e[i].time;
-		ev.has_time = e[i].has_time;
-		ev.user = it->user;
-		ev.client_port = -1;
-		h.ev = &ev;
-		ir_findings_hit(out, &h);
-	}
+	for (size_t i = 0; i < it->nev; i++)
+		ir_detect__evcopy_hit(out, hit, &e[i], it->user);
 	h.ev = NULL;
 	for (uint64_t i = 0; i < it->more; i++)
 		ir_findings_hit(out, &h);
+}
+
+/* ---- detections that only hold hits ---- */
+
+void *
+ir_detect__pending_det_start(const struct ir_detect_ctx *ctx,
+			     const struct ir_pending_kind *kind)
+{
+	struct ir_pending_det *st = xcalloc(1, sizeof(*st));
+
+	st->ctx = ctx;
+	st->kind = kind;
+	if (kind->rulenames)
+		st->names = ir_detect__rulenames_new();
+	st->items = ir_detect__pending_new();
+	return st;
+}
+
+static void
+pending_judge(const struct ir_pending_det *st, const struct ir_pending_item *it,
+	      struct ir_findings *out)
+{
+	struct ir_buf s = IR_BUF_INIT;
+	struct ir_hit hit = {.det = st->kind->det,
+			     .user = it->user,
+			     .key = it->key};
+
+	if (st->kind->judge(&s, &hit, st->ctx, it)) {
+		hit.summary = s.buf;
+		hit.remediation =
+			ir_detect_remediation(it->user, st->kind->steps);
+		ir_detect__pending_report(out, it, &hit);
+		free((char *)hit.remediation);
+	}
+	ir_buf_release(&s);
+}
+
+void
+ir_detect__pending_det_finish(void *state, struct ir_findings *out)
+{
+	struct ir_pending_det *st = state;
+
+	for (size_t i = 0; i < ir_detect__pending_count(st->items); i++)
+		pending_judge(st, ir_detect__pending_get(st->items, i), out);
+}
+
+void
+ir_detect__pending_det_free(void *state)
+{
+	struct ir_pending_det *st = state;
+
+	ir_detect__rulenames_free(st->names);
+	ir_detect__pending_free(st->items);
+	free(st);
 }

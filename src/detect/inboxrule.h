@@ -25,7 +25,13 @@
  *  - struct ir_pending: hits kept until finish(), for detections that judge
  *    addresses against the tenant's domains, which are only known once the
  *    whole stream (every UPN) has been seen. One entry per subject (rule,
- *    address, delegate), a few evidence copies each: bounded.
+ *    address, delegate), a few evidence copies each: bounded;
+ *  - struct ir_pending_det: the whole state of a detection that only holds
+ *    such hits (start, finish and free in one place; each detection gives
+ *    its judge), and the summary pieces they share (", since T",
+ *    " (set by X)");
+ *  - struct ir_keymap: (user, key) pairs to a number, the one hash table
+ *    behind rule names, pending hits and inbox-rule-hide's groups.
  */
 #ifndef IR_DETECT_INBOXRULE_H
 #define IR_DETECT_INBOXRULE_H
@@ -74,10 +80,32 @@ struct ir_rule {
 	bool all_mail; /* no condition at all */
 };
 
+/*
+ * A map from (user, key) string pairs, copied, to a number; zeroed is
+ * empty. Entries are never removed.
+ */
+struct ir_keymap_entry {
+	char *user, *key; /* NULL: empty slot */
+	size_t value;
+};
+
+struct ir_keymap {
+	struct ir_keymap_entry *e; /* open addressing */
+	size_t size, n;
+};
+
+/* The number for (user, key), added as 0 when new; valid until the next. */
+size_t *ir_detect__keymap_at(struct ir_keymap *m, const char *user,
+			     const char *key);
+void ir_detect__keymap_release(struct ir_keymap *m);
+
 /* Per-run memory of rule names, to tell apart rules created twice. */
 struct ir_rulenames;
 struct ir_rulenames *ir_detect__rulenames_new(void);
 void ir_detect__rulenames_free(struct ir_rulenames *rn);
+
+/* The operations of inbox-rule changes, NULL-terminated. */
+extern const char *const ir_detect__rule_ops[];
 
 /* Is `ev` an inbox-rule change these detections read? */
 bool ir_detect__is_rule_op(const struct ir_event *ev);
@@ -93,6 +121,14 @@ void ir_detect__rule_release(struct ir_rule *r);
 
 /* Describe the rule's condition ("all mail", "mail from x") into `out`. */
 void ir_detect__rule_condition(struct ir_buf *out, const struct ir_rule *r);
+
+/*
+ * Append who changed `r` (read from `ev`) when that is not its owner:
+ * " (set by X)", or, when the owner could not be resolved, a sentence
+ * saying so and naming the actor. Nothing when the owner did it.
+ */
+void ir_detect__rule_set_by(struct ir_buf *out, const struct ir_rule *r,
+			    const struct ir_event *ev);
 
 /*
  * Append what `r` (read from `ev`) does, ignoring its name and owner, to
@@ -113,6 +149,12 @@ void ir_detect__safe(struct ir_buf *out, const char *s, size_t len, size_t max);
 
 /* A malloc'd safe copy (ir_detect__safe) of `len` bytes at `s`. */
 char *ir_detect__safe_dup(const char *s, size_t len, size_t max);
+
+/*
+ * A malloc'd finding key for the recipient `len` bytes at `s`: the
+ * normalized address when it is one, else its safe copy (200 characters).
+ */
+char *ir_detect__addr_key(const char *s, size_t len);
 
 /*
  * Whose mailbox `mailbox` (an Identity: a UPN, an alias, "alice\rule",
@@ -149,6 +191,25 @@ bool ir_detect__contains_ci(const char *s, size_t len, const char *needle);
 /* Format `t` as RFC 3339 into `out` (IR_TIME_MAX). */
 void ir_detect__time(char *out, struct ir_time t);
 
+/* Append ", since <t as RFC 3339>" to `out` when `has_time`. */
+void ir_detect__since(struct ir_buf *out, bool has_time, struct ir_time t);
+
+/* What a finding's evidence needs from an event, copied to outlive it. */
+struct ir_evcopy {
+	char *file, *id, *op, *ip;
+	uint64_t record;
+	struct ir_time time;
+	bool has_time;
+};
+
+/* Replace what `e` holds (zeroed: nothing) with a copy of `ev`. */
+void ir_detect__evcopy_set(struct ir_evcopy *e, const struct ir_event *ev);
+void ir_detect__evcopy_release(struct ir_evcopy *e);
+
+/* Report `hit` with `e` as its evidence, the event's user being `user`. */
+void ir_detect__evcopy_hit(struct ir_findings *out, const struct ir_hit *hit,
+			   const struct ir_evcopy *e, const char *user);
+
 /* Hits held back until finish(). */
 struct ir_pending_item {
 	char *user;
@@ -162,7 +223,7 @@ struct ir_pending_item {
 	struct ir_time first;
 	bool has_time;
 	/* private: evidence copies */
-	void *ev;
+	struct ir_evcopy *ev;
 	size_t nev;
 	uint64_t more;
 };
@@ -195,5 +256,36 @@ struct ir_pending_item *ir_detect__pending_get(struct ir_pending *p, size_t i);
 void ir_detect__pending_report(struct ir_findings *out,
 			       const struct ir_pending_item *it,
 			       const struct ir_hit *hit);
+
+/*
+ * A detection whose state is only a pending list: its start() returns
+ * ir_detect__pending_det_start(ctx, &its_kind), its event() casts the state
+ * to struct ir_pending_det and adds items, and ir_detect__pending_det_finish
+ * and ir_detect__pending_det_free are its finish and free. At finish every
+ * item, in the order first added, goes to the kind's judge, which writes the
+ * summary into `summary` and sets hit->severity (det, user and key are set
+ * already), or returns false to report nothing; the remediation command and
+ * one hit per piece of evidence (ir_detect__pending_report) are done here.
+ */
+struct ir_pending_kind {
+	const struct ir_detection *det;
+	const char *steps; /* for ir_detect_remediation() */
+	bool rulenames;	   /* keep names: ir_detect__rule_parse() */
+	bool (*judge)(struct ir_buf *summary, struct ir_hit *hit,
+		      const struct ir_detect_ctx *ctx,
+		      const struct ir_pending_item *it);
+};
+
+struct ir_pending_det {
+	const struct ir_detect_ctx *ctx;
+	const struct ir_pending_kind *kind;
+	struct ir_rulenames *names; /* NULL unless kind->rulenames */
+	struct ir_pending *items;
+};
+
+void *ir_detect__pending_det_start(const struct ir_detect_ctx *ctx,
+				   const struct ir_pending_kind *kind);
+void ir_detect__pending_det_finish(void *state, struct ir_findings *out);
+void ir_detect__pending_det_free(void *state);
 
 #endif

@@ -9,6 +9,7 @@
 #include "detect/detect.h"
 #include "detect/domains.h"
 #include "detect/findings.h"
+#include "detect/inboxrule.h"
 
 #define P(n, v)                                           \
 	{                                                 \
@@ -492,6 +493,104 @@ test_det_mail__delegate_skips_provisioning(void **state)
 	run_end(&r);
 }
 
+/* The shared summary tail: who set it and since when, in each order. */
+static void
+test_det_mail__set_by_and_since_tails(void **state)
+{
+	static const struct ir_param fwd[] = {
+		P("Identity", "alice@contoso.com\\Sync"),
+		P("Name", "Sync"),
+		P("ForwardTo", "exfil@fabrikam.com"),
+	};
+	static const struct ir_param hide[] = {
+		P("Mailbox", "alice@contoso.com"),
+		P("Name", "Tidy"),
+		P("SubjectContainsWords", "invoice"),
+		P("DeleteMessage", "True"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_forward);
+	run_event(&r, "Set-InboxRule", "admin@contoso.com", 1000, fwd, 3);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 1);
+	assert_string_equal(r.f.v[0]->summary,
+			    "Inbox rule \"Sync\" forwards mail to "
+			    "exfil@fabrikam.com (external) (set by "
+			    "admin@contoso.com), since 1970-01-01T00:16:40Z");
+	run_end(&r);
+
+	run_start(&r, &ir_det_inbox_rule_hide);
+	run_event(&r, "New-InboxRule", "admin@contoso.com", 1000, hide, 4);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 1);
+	assert_string_equal(r.f.v[0]->summary,
+			    "Inbox rule \"Tidy\" deletes mail with "
+			    "\"invoice\" in the subject, since "
+			    "1970-01-01T00:16:40Z (set by admin@contoso.com)");
+	run_end(&r);
+}
+
+/* A held hit reports every event: the first ones, the latest, a count. */
+static void
+test_det_mail__held_evidence_keeps_first_and_latest(void **state)
+{
+	static const struct ir_param set[] = {
+		P("Identity", "alice@contoso.com"),
+		P("ForwardingSmtpAddress", "smtp:exfil@fabrikam.com"),
+	};
+	struct run r;
+	bool latest = false, dropped = false;
+
+	run_start(&r, &ir_det_mailbox_forwarding);
+	for (int64_t i = 0; i < 20; i++)
+		run_event(&r, "Set-Mailbox", "alice@contoso.com",
+			  i == 7 ? 100 : 1000 + i, set, 2);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 1);
+	assert_int_equal(r.f.v[0]->count, 20);
+	assert_int_equal(r.f.v[0]->first_seen.sec, 100);
+	assert_int_equal(r.f.v[0]->last_seen.sec, 1019);
+	assert_int_equal(r.f.v[0]->nevidence, 16);
+	for (size_t i = 0; i < r.f.v[0]->nevidence; i++) {
+		latest |= r.f.v[0]->evidence[i].record == 1019;
+		dropped |= r.f.v[0]->evidence[i].record == 1015;
+	}
+	assert_true(latest);
+	assert_false(dropped);
+	assert_non_null(strstr(r.f.v[0]->summary,
+			       ", since 1970-01-01T00:01:40Z"));
+	assert_string_equal(r.f.v[0]->remediation,
+			    "m365ir remediate alice@contoso.com --steps "
+			    "mailbox-forwarding");
+	run_end(&r);
+}
+
+/* Pairs are kept apart however their strings split, and survive growth. */
+static void
+test_det_mail__keymap_pairs(void **state)
+{
+	struct ir_keymap m = {0};
+	char user[32];
+
+	*ir_detect__keymap_at(&m, "ab", "c") = 1;
+	*ir_detect__keymap_at(&m, "a", "bc") = 2;
+	for (int i = 0; i < 300; i++) {
+		snprintf(user, sizeof(user), "u%d@contoso.com", i);
+		*ir_detect__keymap_at(&m, user, "k") = (size_t)i + 10;
+	}
+	assert_int_equal(m.n, 302);
+	assert_int_equal(*ir_detect__keymap_at(&m, "ab", "c"), 1);
+	assert_int_equal(*ir_detect__keymap_at(&m, "a", "bc"), 2);
+	assert_int_equal(*ir_detect__keymap_at(&m, "u299@contoso.com", "k"),
+			 309);
+	assert_int_equal(*ir_detect__keymap_at(&m, "u0@contoso.com", "k"), 10);
+	assert_int_equal(*ir_detect__keymap_at(&m, "new", ""), 0);
+	assert_int_equal(m.n, 303);
+	ir_detect__keymap_release(&m);
+	assert_null(m.e);
+}
+
 int
 main(void)
 {
@@ -516,6 +615,10 @@ main(void)
 		cmocka_unit_test(
 			test_det_mail__mailbox_forwarding_no_copy_and_clear),
 		cmocka_unit_test(test_det_mail__delegate_skips_provisioning),
+		cmocka_unit_test(test_det_mail__set_by_and_since_tails),
+		cmocka_unit_test(
+			test_det_mail__held_evidence_keeps_first_and_latest),
+		cmocka_unit_test(test_det_mail__keymap_pairs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
