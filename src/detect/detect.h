@@ -84,6 +84,7 @@ void ir_detect_run_free(struct ir_detect_run *run);
 /* One extern line per detection, alphabetical. */
 extern const struct ir_detection ir_det_app_consent;
 extern const struct ir_detection ir_det_app_credential;
+extern const struct ir_detection ir_det_attack_tool;
 extern const struct ir_detection ir_det_audit_tampering;
 extern const struct ir_detection ir_det_brute_force;
 extern const struct ir_detection ir_det_inbox_rule_forward;
@@ -91,8 +92,10 @@ extern const struct ir_detection ir_det_inbox_rule_hide;
 extern const struct ir_detection ir_det_legacy_protocol;
 extern const struct ir_detection ir_det_mailbox_delegate;
 extern const struct ir_detection ir_det_mailbox_forwarding;
+extern const struct ir_detection ir_det_mass_deletion;
 extern const struct ir_detection ir_det_mfa_change;
 extern const struct ir_detection ir_det_password_spray;
+extern const struct ir_detection ir_det_role_assignment;
 extern const struct ir_detection ir_det_signin_new_country;
 
 #endif

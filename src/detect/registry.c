@@ -12,6 +12,7 @@
 const struct ir_detection *const ir_detections[] = {
 	&ir_det_app_consent,
 	&ir_det_app_credential,
+	&ir_det_attack_tool,
 	&ir_det_audit_tampering,
 	&ir_det_brute_force,
 	&ir_det_inbox_rule_forward,
@@ -19,8 +20,10 @@ const struct ir_detection *const ir_detections[] = {
 	&ir_det_legacy_protocol,
 	&ir_det_mailbox_delegate,
 	&ir_det_mailbox_forwarding,
+	&ir_det_mass_deletion,
 	&ir_det_mfa_change,
 	&ir_det_password_spray,
+	&ir_det_role_assignment,
 	&ir_det_signin_new_country,
 	NULL,
 };
