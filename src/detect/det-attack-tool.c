@@ -15,11 +15,13 @@
  *    medium when every attempt failed;
  *  - a generic HTTP library signing in as a user (python-requests,
  *    Go-http-client, okhttp, curl, axios, Postman ...): people use
- *    browsers and Office clients, scripts use these. Medium on success,
- *    low when it only failed;
+ *    browsers and Office clients, scripts use these. Medium on success;
+ *    not reported when every attempt failed (the spray and brute-force
+ *    detections weigh failures);
  *  - administration tools (Azure CLI, Azure PowerShell, Azure AD
- *    PowerShell, a PowerShell user agent): low, as they are normal for
- *    administrators and m365ir cannot tell offline who is one;
+ *    PowerShell, a PowerShell user agent): low when they got in, as they
+ *    are normal for administrators and m365ir cannot tell offline who is
+ *    one; not reported when every attempt failed;
  *  - the MFA sweep (MFASweep and its kind): one account signing in, with
  *    success or with only MFA stopping it, from four or more different
  *    device platforms or legacy clients within five minutes: someone with
@@ -647,13 +649,25 @@ report_sweep(struct ir_findings *out, const char *user,
 	ir_buf_release(&b);
 }
 
+/*
+ * A script or admin tool that never got in is a failed sign-in, which
+ * password-spray and brute-force already weigh; reporting it per account
+ * would bury the accounts that matter under every spray target. A named
+ * offensive tool is worth a line even when it failed.
+ */
+static bool
+worth_reporting(const struct use *u)
+{
+	return u->nok || u->cls == TC_OFFENSIVE;
+}
+
 static void
 at_finish(void *state, struct ir_findings *out)
 {
 	struct at *st = state;
 
 	for (size_t i = 0; i < st->uses.size; i++)
-		if (st->uses.keys[i])
+		if (st->uses.keys[i] && worth_reporting(st->uses.vals[i]))
 			report_use(out, st->uses.vals[i]);
 	for (size_t i = 0; i < st->sweepers.size; i++)
 		if (st->sweepers.keys[i])
