@@ -12,12 +12,18 @@
  *
  * Exports are not in time order, so failures are counted in 10-minute
  * buckets per user (a bucket holds a count, the first failure as evidence
- * and the first success) and windows are judged in finish(): "within an
- * hour" is six consecutive buckets, never more than 60 minutes. The
- * failures that share the success's bucket count as "before" it when the
- * bucket's first failure precedes it. State is bounded by users and by
- * BF_MAX_BUCKETS per user (about four weeks of failures every 10 minutes);
- * later buckets are dropped.
+ * and the first success); "within an hour" is six consecutive buckets,
+ * never more than 60 minutes. The failures that share the success's
+ * bucket count as "before" it when the bucket's first failure precedes it.
+ *
+ * Memory. A user holds BF_KEEP buckets, never the whole time span: making
+ * room settles the held bucket farthest in time from the new one (its
+ * windows into the user's best, its failures into the held buckets of the
+ * hour after it, its successes judged and kept, the earliest
+ * IR_FINDING_MAX_EVIDENCE of them, for finish() to report in time order).
+ * For records in time order either way that bucket is complete and the
+ * results are exact; records further out of order than BF_KEEP buckets may
+ * split an hour (docs/detections/brute-force.md says what that changes).
  *
  * The same failure is often in two exports (UserLoginFailed in the unified
  * audit log and "Sign-in activity" in the Entra sign-in log): each bucket
@@ -38,21 +44,46 @@
 #define BF_MIN_BEFORE_OK 5
 #define BF_BUCKET (10 * 60)
 #define BF_WINDOW_BUCKETS 6
-#define BF_MAX_BUCKETS 4096
+/* Buckets held per user; see "Memory" above. */
+#define BF_KEEP 16
 /* Attempts remembered per bucket to pair copies across logs. */
 #define BF_MAX_ATTEMPTS 256
 
 struct bucket {
-	int64_t idx; /* time / BF_BUCKET */
+	int64_t idx;	   /* time / BF_BUCKET */
+	uint64_t inherited; /* failures of settled buckets in the hour before */
 	struct ir_attempts fails; /* guesses, each counted once */
-	uint64_t nfail;		  /* ir_attempts_count(), set in finish() */
 	struct ir_snap fail; /* first failure in the bucket */
 	struct ir_snap ok;   /* first success */
 	struct ir_snap pwok; /* first password-accepted-but-stopped */
 };
 
+/* The busiest window among the buckets settled so far. */
+struct best {
+	uint64_t nfail;
+	int64_t first, last; /* bucket indexes; ties go to the earlier */
+	size_t nsnaps;
+	struct ir_snap snaps[BF_WINDOW_BUCKETS];
+};
+
+/*
+ * Successes judged guessed, reported in finish() in time order whatever
+ * order they were settled in: the earliest IR_FINDING_MAX_EVIDENCE (all a
+ * finding shows), and of the rest only how many and the latest.
+ */
+struct pending {
+	struct ir_snap v[IR_FINDING_MAX_EVIDENCE];
+	uint64_t nfail[IR_FINDING_MAX_EVIDENCE];
+	size_t n;
+	uint64_t more;
+	struct ir_snap latest; /* the latest of `more` */
+};
+
 struct bf_user {
-	struct ir_strmap buckets; /* "<idx>" -> struct bucket */
+	struct bucket *v; /* held buckets, ascending idx, at most BF_KEEP */
+	size_t n, alloc;
+	struct best best;
+	struct pending *pend[2]; /* [0] success, [1] password accepted */
 };
 
 struct bf {
@@ -73,30 +104,138 @@ bucket_of(struct ir_time t)
 }
 
 static struct bucket *
-bucket_find(const struct bf_user *u, int64_t idx)
+bucket_find(struct bf_user *u, int64_t idx)
 {
-	char key[32];
-	void **slot;
-
-	snprintf(key, sizeof(key), "%" PRId64, idx);
-	slot = ir_strmap_find(&u->buckets, key);
-	return slot ? *slot : NULL;
+	for (size_t i = 0; i < u->n; i++)
+		if (u->v[i].idx == idx)
+			return &u->v[i];
+	return NULL;
 }
 
+static uint64_t
+nfail(const struct bucket *b)
+{
+	return ir_attempts_count(&b->fails);
+}
+
+static void
+snap_copy(struct ir_snap *dst, const struct ir_snap *src)
+{
+	struct ir_event ev;
+
+	ir_snap_event(&ev, src);
+	ir_snap_set(dst, &ev);
+}
+
+static void
+best_release(struct best *b)
+{
+	for (size_t i = 0; i < b->nsnaps; i++)
+		ir_snap_release(&b->snaps[i]);
+	b->nsnaps = 0;
+}
+
+/* The busiest run of buckets within one window; *first, *last bound it. */
+static uint64_t
+busiest(const struct bucket *v, size_t n, size_t *first, size_t *last)
+{
+	uint64_t sum = 0, best = 0;
+
+	for (size_t i = 0, j = 0; j < n; j++) {
+		sum += nfail(&v[j]);
+		while (v[j].idx - v[i].idx >= BF_WINDOW_BUCKETS)
+			sum -= nfail(&v[i++]);
+		if (sum > best) {
+			best = sum;
+			*first = i;
+			*last = j;
+		}
+	}
+	return best;
+}
+
+/*
+ * Keep the busiest window of the held buckets if it beats the one kept:
+ * more failures, or as many ending earlier (what one pass over every
+ * bucket in time order would pick).
+ */
+static void
+fold_best(struct bf_user *u)
+{
+	size_t first = 0, last = 0;
+	uint64_t sum = busiest(u->v, u->n, &first, &last);
+	struct best *b = &u->best;
+
+	if (!sum || sum < b->nfail ||
+	    (sum == b->nfail &&
+	     (u->v[last].idx > b->last ||
+	      (u->v[last].idx == b->last && u->v[first].idx >= b->first))))
+		return;
+	best_release(b);
+	b->nfail = sum;
+	b->first = u->v[first].idx;
+	b->last = u->v[last].idx;
+	for (size_t i = first; i <= last; i++)
+		if (ir_snap_valid(&u->v[i].fail))
+			snap_copy(&b->snaps[b->nsnaps++], &u->v[i].fail);
+}
+
+static void judge_success(struct bf_user *u, size_t k, bool full);
+
+static void
+bucket_release(struct bucket *b)
+{
+	ir_attempts_release(&b->fails);
+	ir_snap_release(&b->fail);
+	ir_snap_release(&b->ok);
+	ir_snap_release(&b->pwok);
+}
+
+/*
+ * Judge held bucket k for good and drop it: its windows go into the
+ * best, its failures to the buckets whose hour it falls in, and its
+ * successes are judged against the hour before them.
+ */
+static void
+settle(struct bf_user *u, size_t k)
+{
+	struct bucket *e = &u->v[k];
+
+	fold_best(u);
+	for (size_t j = k + 1;
+	     j < u->n && u->v[j].idx - e->idx < BF_WINDOW_BUCKETS; j++)
+		u->v[j].inherited += nfail(e);
+	judge_success(u, k, true);
+	judge_success(u, k, false);
+	bucket_release(e);
+	memmove(e, e + 1, (u->n - k - 1) * sizeof(*e));
+	u->n--;
+}
+
+/*
+ * The bucket `idx`, made when new. A user holds BF_KEEP buckets; to make
+ * room the one farthest in time from `idx` is settled, which for an
+ * export in time order (either way) is the one no later record can touch.
+ */
 static struct bucket *
 bucket_get(struct bf_user *u, int64_t idx)
 {
 	struct bucket *b = bucket_find(u, idx);
-	char key[32];
-	void **slot;
+	size_t k;
 
 	if (b)
 		return b;
-	if (u->buckets.n >= BF_MAX_BUCKETS)
-		return NULL;
-	snprintf(key, sizeof(key), "%" PRId64, idx);
-	slot = ir_strmap_put(&u->buckets, key, NULL);
-	*slot = b = xcalloc(1, sizeof(*b));
+	if (u->n == BF_KEEP)
+		settle(u, idx - u->v[0].idx >= u->v[u->n - 1].idx - idx
+				  ? 0
+				  : u->n - 1);
+	IR_ALLOC_GROW(u->v, u->n + 1, u->alloc);
+	for (k = u->n; k > 0 && u->v[k - 1].idx > idx; k--)
+		;
+	memmove(&u->v[k + 1], &u->v[k], (u->n - k) * sizeof(*u->v));
+	u->n++;
+	b = &u->v[k];
+	memset(b, 0, sizeof(*b));
 	b->idx = idx;
 	return b;
 }
@@ -113,8 +252,7 @@ user_get(struct bf *st, const char *user)
 
 /* Is `ev` a copy of a failure held in the bucket before or after its own? */
 static bool
-paired_next_door(const struct bf_user *u, const struct ir_event *ev,
-		 int64_t idx)
+paired_next_door(struct bf_user *u, const struct ir_event *ev, int64_t idx)
 {
 	struct bucket *b;
 
@@ -147,9 +285,9 @@ bf_event(void *state, const struct ir_event *ev, struct ir_findings *out)
 		return;
 	u = user_get(state, ev->user);
 	idx = bucket_of(ev->time);
-	if (!(b = bucket_get(u, idx)))
-		return;
+	b = bucket_get(u, idx);
 	if (ir_signin_is_guess(kind)) {
+		/* b is not moved by the lookups next door. */
 		if (!ir_attempts_pair(&b->fails, ev) &&
 		    !paired_next_door(u, ev, idx))
 			ir_attempts_add(&b->fails, ev, BF_MAX_ATTEMPTS);
@@ -161,58 +299,10 @@ bf_event(void *state, const struct ir_event *ev, struct ir_findings *out)
 	}
 }
 
-static int
-cmp_bucket(const void *a, const void *b)
-{
-	const struct bucket *x = *(const struct bucket *const *)a;
-	const struct bucket *y = *(const struct bucket *const *)b;
-
-	return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-static struct bucket **
-sorted_buckets(const struct bf_user *u, size_t *n)
-{
-	struct bucket **v = xcalloc(u->buckets.n + 1, sizeof(*v));
-
-	*n = 0;
-	for (size_t i = 0; i < u->buckets.size; i++) {
-		struct bucket *b = u->buckets.vals[i];
-
-		if (!u->buckets.keys[i])
-			continue;
-		b->nfail = ir_attempts_count(&b->fails);
-		v[(*n)++] = b;
-	}
-	qsort(v, *n, sizeof(*v), cmp_bucket);
-	return v;
-}
-
-/* The busiest run of buckets within one window; *first, *last bound it. */
-static uint64_t
-busiest(struct bucket *const *v, size_t n, size_t *first, size_t *last)
-{
-	uint64_t sum = 0, best = 0;
-
-	for (size_t i = 0, j = 0; j < n; j++) {
-		sum += v[j]->nfail;
-		while (v[j]->idx - v[i]->idx >= BF_WINDOW_BUCKETS)
-			sum -= v[i++]->nfail;
-		if (sum > best) {
-			best = sum;
-			*first = i;
-			*last = j;
-		}
-	}
-	return best;
-}
-
 static void
 report_failures(struct ir_findings *out, const char *user,
-		struct bucket *const *v, size_t n)
+		const struct best *best)
 {
-	size_t first = 0, last = 0, nsnaps = 0;
-	uint64_t nfail = busiest(v, n, &first, &last);
 	const struct ir_snap *snaps[BF_WINDOW_BUCKETS];
 	struct ir_hit hit = {.det = &ir_det_brute_force,
 			     .severity = IR_SEV_HIGH,
@@ -221,50 +311,89 @@ report_failures(struct ir_findings *out, const char *user,
 	char when[IR_TIME_MAX];
 	struct ir_buf b = IR_BUF_INIT;
 
-	if (nfail < BF_MIN_FAILS)
+	if (best->nfail < BF_MIN_FAILS || !best->nsnaps)
 		return;
-	for (size_t i = first; i <= last; i++)
-		if (ir_snap_valid(&v[i]->fail))
-			snaps[nsnaps++] = &v[i]->fail;
+	for (size_t i = 0; i < best->nsnaps; i++)
+		snaps[i] = &best->snaps[i];
 	ir_time_format(when, snaps[0]->time);
 	ir_buf_addf(&b,
 		    "%llu failed sign-ins for %s within an hour from %s, "
 		    "the first from %s: someone is guessing the password",
-		    (unsigned long long)nfail, user, when,
+		    (unsigned long long)best->nfail, user, when,
 		    snaps[0]->client_ip ? snaps[0]->client_ip
 					: "an unknown address");
 	hit.summary = b.buf;
-	ir_det_hit_n(out, &hit, snaps, nsnaps, nfail);
+	ir_det_hit_n(out, &hit, snaps, best->nsnaps, best->nfail);
 	ir_buf_release(&b);
 }
 
-/* Failures in the hour before `s`, which lies in bucket v[k]. */
+/* Failures in the hour before `s`, which lies in held bucket k. */
 static uint64_t
-fails_before(struct bucket *const *v, size_t k, const struct ir_snap *s)
+fails_before(const struct bf_user *u, size_t k, const struct ir_snap *s)
 {
-	uint64_t sum = 0;
+	const struct bucket *v = u->v;
+	uint64_t sum = v[k].inherited;
 
-	if (ir_snap_valid(&v[k]->fail) &&
-	    ir_time_cmp(v[k]->fail.time, s->time) < 0)
-		sum += v[k]->nfail;
-	for (size_t i = k;
-	     i-- > 0 && v[k]->idx - v[i]->idx < BF_WINDOW_BUCKETS;)
-		sum += v[i]->nfail;
+	if (ir_snap_valid(&v[k].fail) &&
+	    ir_time_cmp(v[k].fail.time, s->time) < 0)
+		sum += nfail(&v[k]);
+	for (size_t i = k; i-- > 0 && v[k].idx - v[i].idx < BF_WINDOW_BUCKETS;)
+		sum += nfail(&v[i]);
 	return sum;
 }
 
 static void
-report_success(struct ir_findings *out, const char *user,
-	       struct bucket *const *v, size_t k, bool full)
+pend_add(struct pending *p, const struct ir_snap *s, uint64_t nfail)
 {
-	const struct ir_snap *s = full ? &v[k]->ok : &v[k]->pwok;
-	uint64_t nfail = fails_before(v, k, s);
+	size_t k = p->n;
+
+	if (k == IR_FINDING_MAX_EVIDENCE) {
+		const struct ir_snap *out = &p->v[k - 1];
+
+		p->more++;
+		if (ir_time_cmp(s->time, out->time) >= 0)
+			out = s;
+		if (!ir_snap_valid(&p->latest) ||
+		    ir_time_cmp(out->time, p->latest.time) > 0)
+			snap_copy(&p->latest, out);
+		if (out == s)
+			return;
+		ir_snap_release(&p->v[--k]);
+		p->n--;
+	}
+	for (; k > 0 && ir_time_cmp(p->v[k - 1].time, s->time) > 0; k--) {
+		p->v[k] = p->v[k - 1];
+		p->nfail[k] = p->nfail[k - 1];
+	}
+	memset(&p->v[k], 0, sizeof(p->v[k]));
+	snap_copy(&p->v[k], s);
+	p->nfail[k] = nfail;
+	p->n++;
+}
+
+/* Is the success (or accepted password) in held bucket k a guessed one? */
+static void
+judge_success(struct bf_user *u, size_t k, bool full)
+{
+	const struct ir_snap *s = full ? &u->v[k].ok : &u->v[k].pwok;
+	struct pending **p = &u->pend[!full];
+	uint64_t n;
+
+	if (!ir_snap_valid(s) || (n = fails_before(u, k, s)) < BF_MIN_BEFORE_OK)
+		return;
+	if (!*p)
+		*p = xcalloc(1, sizeof(**p));
+	pend_add(*p, s, n);
+}
+
+static void
+report_success(struct ir_findings *out, const char *user,
+	       const struct ir_snap *s, uint64_t nfail, bool full)
+{
 	struct ir_hit hit = {.det = &ir_det_brute_force, .user = user};
 	char when[IR_TIME_MAX], *fix;
 	struct ir_buf b = IR_BUF_INIT;
 
-	if (!ir_snap_valid(s) || nfail < BF_MIN_BEFORE_OK)
-		return;
 	ir_time_format(when, s->time);
 	ir_buf_addf(&b,
 		    "%s %s at %s from %s after %llu failed sign-ins in "
@@ -287,18 +416,39 @@ report_success(struct ir_findings *out, const char *user,
 	free(fix);
 }
 
+/* The pending successes in time order; past the evidence cap only count. */
 static void
-report_user(struct ir_findings *out, const char *user, const struct bf_user *u)
+report_pending(struct ir_findings *out, const char *user,
+	       const struct pending *p, bool full)
 {
-	size_t n;
-	struct bucket **v = sorted_buckets(u, &n);
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		report_success(out, user, &p->v[i], p->nfail[i], full);
+	for (uint64_t i = 0; i < p->more; i++)
+		report_success(out, user, &p->latest, 0, full);
+}
 
-	report_failures(out, user, v, n);
-	for (size_t k = 0; k < n; k++) {
-		report_success(out, user, v, k, true);
-		report_success(out, user, v, k, false);
-	}
-	free(v);
+static void
+pend_free(struct pending *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		ir_snap_release(&p->v[i]);
+	ir_snap_release(&p->latest);
+	free(p);
+}
+
+/* Settle what is still held, oldest first, then report the busiest hour. */
+static void
+report_user(struct ir_findings *out, const char *user, struct bf_user *u)
+{
+	while (u->n)
+		settle(u, 0);
+	report_failures(out, user, &u->best);
+	report_pending(out, user, u->pend[0], true);
+	report_pending(out, user, u->pend[1], false);
 }
 
 static void
@@ -312,23 +462,16 @@ bf_finish(void *state, struct ir_findings *out)
 }
 
 static void
-bucket_free(void *p)
-{
-	struct bucket *b = p;
-
-	ir_attempts_release(&b->fails);
-	ir_snap_release(&b->fail);
-	ir_snap_release(&b->ok);
-	ir_snap_release(&b->pwok);
-	free(b);
-}
-
-static void
 user_free(void *p)
 {
 	struct bf_user *u = p;
 
-	ir_strmap_release(&u->buckets, bucket_free);
+	for (size_t i = 0; i < u->n; i++)
+		bucket_release(&u->v[i]);
+	free(u->v);
+	best_release(&u->best);
+	pend_free(u->pend[0]);
+	pend_free(u->pend[1]);
 	free(u);
 }
 

@@ -80,6 +80,12 @@ struct ir_file_stats {
 	uint64_t failed;     /* unreadable: reported one by one */
 	uint64_t skipped;    /* declined by the prefilter */
 	uint64_t duplicates; /* dropped by ir_ingest as seen before */
+	/*
+	 * Older record ids the duplicate table had to forget while this
+	 * file was read (ir_ingest below): non-zero means a copy of a record
+	 * seen long before may have been delivered again.
+	 */
+	uint64_t dedupe_forgotten;
 	uint64_t bytes;	     /* bytes consumed */
 	bool truncated;	     /* reading stopped early (I/O error) */
 };
@@ -115,6 +121,10 @@ void ir_reader_free(struct ir_reader *r);
  * Management Activity API redelivers and as overlapping Purview and
  * PowerShell exports of one tenant contain) reaches `event` once; the
  * copies are counted as `duplicates` in the file where they were seen.
+ * Memory is bounded (a fixed 8 MiB table of hashes), so removal is exact
+ * up to a few hundred thousand distinct delivered records; past that the
+ * oldest are forgotten, and `dedupe_forgotten` says so rather than let a
+ * re-delivered copy pass unnoticed.
  */
 struct ir_ingest_cb {
 	/* An event; return non-zero to stop the whole ingest. */

@@ -49,6 +49,8 @@ file_val(yyjson_mut_doc *doc, const struct ir_file_cov *fc)
 	yyjson_mut_obj_add_uint(doc, o, "skipped", fc->st.skipped);
 	yyjson_mut_obj_add_uint(doc, o, "failed", fc->st.failed);
 	yyjson_mut_obj_add_uint(doc, o, "duplicates", fc->st.duplicates);
+	yyjson_mut_obj_add_uint(doc, o, "dedupe_forgotten",
+				fc->st.dedupe_forgotten);
 	yyjson_mut_obj_add_uint(doc, o, "bytes", fc->st.bytes);
 	yyjson_mut_obj_add_bool(doc, o, "truncated", fc->st.truncated);
 	yyjson_mut_obj_add_val(doc, o, "error", str_or_null(doc, fc->error));

@@ -33,7 +33,14 @@ file_counts(struct ir_buf *out, const struct ir_file_cov *fc)
 	ir_report_count(out, st->failed);
 	ir_buf_addstr(out, " failed, ");
 	ir_report__plural(out, st->duplicates, "duplicate", "duplicates");
-	ir_buf_addstr(out, " removed\n");
+	ir_buf_addstr(out, " removed");
+	if (st->dedupe_forgotten) {
+		ir_buf_addstr(out, " (duplicate removal approximate: ");
+		ir_report_count(out, st->dedupe_forgotten);
+		ir_buf_addstr(out, " older record ids forgotten, so a late "
+				   "copy may count twice)");
+	}
+	ir_buf_addch(out, '\n');
 }
 
 static void

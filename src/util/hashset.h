@@ -2,11 +2,11 @@
 /*
  * hashset.h - a set of 64-bit hashes, and the string hash that feeds it.
  *
- * ir_ingest (logs.h) remembers every record it has delivered so that a
- * record exported twice reaches the detections once. Keeping the records
- * themselves would make memory grow with the logs; keeping a 64-bit hash of
- * each record's identity costs 8 bytes per distinct record (16 at the
- * lowest load factor), whatever the size of the files.
+ * Sets of things that are few however large the logs are: the users seen
+ * (for tenant-domain inference), the flagged users of a timeline. A
+ * member costs 8 to 16 bytes; for sets that grow with the input, such as
+ * the ids ir_ingest has delivered, use a bounded structure instead
+ * (ingest.c keeps a fixed-size table).
  *
  * The set is open addressing with linear probing over a power-of-two table
  * kept at most half full; every value is a valid member, 0 included. It
@@ -20,8 +20,9 @@
  *
  * ir_hash64() is a fast non-cryptographic hash (64x64->128 multiply-fold,
  * in the manner of wyhash): good distribution, not collision resistant
- * against an adversary who can choose inputs freely. See ingest.c for why
- * that is acceptable for duplicate removal.
+ * against an adversary who can choose inputs freely, which is acceptable
+ * for sets of names taken from the logs (ingest.c explains the same trade
+ * for duplicate removal).
  */
 #ifndef IR_HASHSET_H
 #define IR_HASHSET_H
