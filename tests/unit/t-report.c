@@ -257,6 +257,34 @@ test_report__outcome_incomplete_wins(void **state)
 }
 
 static void
+test_report__coverage_says_when_dedupe_forgot(void **state)
+{
+	struct ir_coverage cov;
+	struct ir_file_cov *fc;
+	struct ir_file_stats st = {0};
+	struct ir_buf b = IR_BUF_INIT;
+
+	(void)state;
+	ir_coverage_init(&cov);
+	fc = ir_coverage_file(&cov, "huge.jsonl");
+	st.format = "jsonl";
+	st.records = st.events = 900000;
+	st.duplicates = 12;
+	st.dedupe_forgotten = 4321;
+	ir_coverage_file_done(fc, &st, NULL);
+	ir_report_coverage(&b, &cov, 0);
+	assert_non_null(strstr(b.buf, "12 duplicates removed (duplicate "
+				      "removal approximate: 4,321 older record "
+				      "ids forgotten, so a late copy may count "
+				      "twice)\n"));
+	ir_buf_reset(&b);
+	ir_coverage_write_json(&b, &cov);
+	assert_non_null(strstr(b.buf, "\"dedupe_forgotten\": 4321"));
+	ir_buf_release(&b);
+	ir_coverage_release(&cov);
+}
+
+static void
 test_report__coverage_problems(void **state)
 {
 	struct ir_coverage cov;
@@ -461,6 +489,7 @@ main(void)
 		cmocka_unit_test(test_report__csv_neutralises_formulas),
 		cmocka_unit_test(test_report__remediation_merged),
 		cmocka_unit_test(test_report__outcome_incomplete_wins),
+		cmocka_unit_test(test_report__coverage_says_when_dedupe_forgot),
 		cmocka_unit_test(test_report__coverage_problems),
 		cmocka_unit_test(test_report__text_escapes_controls),
 		cmocka_unit_test(test_report__count_separators),
