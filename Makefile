@@ -11,6 +11,9 @@
 #   make fuzz     libFuzzer harnesses (clang); FUZZ_SECONDS per target
 #   make asan     only the ASan+UBSan build and its tests
 
+# CMake's generated makefiles would otherwise print every directory change.
+MAKEFLAGS += --no-print-directory
+
 BUILD    ?= build
 ASAN     ?= build-asan
 FUZZBLD  ?= build-fuzz
