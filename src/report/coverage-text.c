@@ -22,18 +22,29 @@ file_counts(struct ir_buf *out, const struct ir_file_cov *fc)
 {
 	const struct ir_file_stats *st = &fc->st;
 
+	/*
+	 * Every record is accounted for once: failed + relevant + not
+	 * relevant = read. Duplicates can only be recognised among the
+	 * relevant ones (the others are never normalized), so they are
+	 * counted there.
+	 */
 	ir_buf_addstr(out, fc->format ? fc->format : "unknown format");
 	ir_buf_addstr(out, ", ");
 	ir_report__plural(out, st->records, "record", "records");
-	ir_buf_addstr(out, " read, ");
-	ir_report__plural(out, st->events, "event", "events");
-	ir_buf_addstr(out, ", ");
-	ir_report_count(out, st->skipped);
-	ir_buf_addstr(out, " skipped (not relevant to any detection), ");
+	ir_buf_addstr(out, " read: ");
 	ir_report_count(out, st->failed);
 	ir_buf_addstr(out, " failed, ");
-	ir_report__plural(out, st->duplicates, "duplicate", "duplicates");
-	ir_buf_addstr(out, " removed");
+	ir_report_count(out, st->events);
+	ir_buf_addstr(out, " relevant to the detections");
+	if (st->duplicates) {
+		ir_buf_addstr(out, " (");
+		ir_report_count(out, st->duplicates);
+		ir_buf_addstr(out, " of them copies of records already read, "
+				   "removed)");
+	}
+	ir_buf_addstr(out, ", ");
+	ir_report_count(out, st->skipped);
+	ir_buf_addstr(out, " not relevant");
 	if (st->dedupe_forgotten) {
 		ir_buf_addstr(out, " (duplicate removal approximate: ");
 		ir_report_count(out, st->dedupe_forgotten);
@@ -122,6 +133,10 @@ incomplete_line(struct ir_buf *out, const struct ir_file_cov *fc,
 	if (fc->error && !fc->st.records) {
 		ir_buf_addstr(out, " could not be read: ");
 		ir_report__str(out, fc->error);
+	} else if (!fc->st.records && !fc->st.truncated) {
+		ir_buf_addstr(out, " holds no records: check the export's "
+				   "dates and filters, as an empty export "
+				   "says nothing about the tenant");
 	} else if (lost) {
 		ir_buf_addstr(out, ": ");
 		ir_report__plural(out, lost, "record", "records");
@@ -158,10 +173,7 @@ ir_report_coverage(struct ir_buf *out, const struct ir_coverage *cov,
 		ir_buf_addch(out, '\n');
 	}
 	for (size_t i = 0; i < cov->nfiles; i++) {
-		const struct ir_file_cov *fc = &cov->files[i];
-
-		if (fc->error || fc->st.failed || fc->st.truncated ||
-		    fc->problems_total)
-			incomplete_line(out, fc, flags);
+		if (ir_file_cov_incomplete(&cov->files[i]))
+			incomplete_line(out, &cov->files[i], flags);
 	}
 }

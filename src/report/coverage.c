@@ -188,14 +188,21 @@ ir_coverage_set_timeline_note(struct ir_coverage *cov, const char *note)
 bool
 ir_coverage_incomplete(const struct ir_coverage *cov)
 {
-	for (size_t i = 0; i < cov->nfiles; i++) {
-		const struct ir_file_cov *fc = &cov->files[i];
-
-		if (fc->error || fc->st.failed || fc->st.truncated ||
-		    fc->problems_total)
+	for (size_t i = 0; i < cov->nfiles; i++)
+		if (ir_file_cov_incomplete(&cov->files[i]))
 			return true;
-	}
 	return false;
+}
+
+bool
+ir_file_cov_incomplete(const struct ir_file_cov *fc)
+{
+	/*
+	 * A file with no records at all is usually a search that went wrong
+	 * (wrong dates, wrong user); "nothing found" in it proves nothing.
+	 */
+	return fc->error || fc->st.failed || fc->st.truncated ||
+	       fc->problems_total || !fc->st.records;
 }
 
 uint64_t

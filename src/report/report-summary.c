@@ -81,8 +81,8 @@ ir_report_verdict(struct ir_buf *out, const struct ir_findings *f,
 	 */
 	if (ir_coverage_incomplete(cov))
 		ir_buf_addstr(out, "INCOMPLETE: some input could not be read "
-				   "(see Coverage). No findings in what was "
-				   "read: ");
+				   "or held no records (see Coverage). No "
+				   "findings in what was read: ");
 	else
 		ir_buf_addstr(out, "No findings in ");
 	ir_report__plural(out, cov->nfiles, "file", "files");

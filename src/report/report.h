@@ -117,6 +117,12 @@ void ir_coverage_set_timeline_note(struct ir_coverage *cov, const char *note);
 /* True when any file was unreadable, cut short or had a bad record. */
 bool ir_coverage_incomplete(const struct ir_coverage *cov);
 
+/*
+ * True when this file could not be read completely: an error, failed
+ * records or problems, reading cut short, or no records at all.
+ */
+bool ir_file_cov_incomplete(const struct ir_file_cov *fc);
+
 /* Records read without error, duplicates removed, over all files. */
 uint64_t ir_coverage_events(const struct ir_coverage *cov);
 

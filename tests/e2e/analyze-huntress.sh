@@ -47,7 +47,7 @@ check "says from which IP" grep -q 'source IPs: 185.73.124.135' "$tmp/out"
 check "a remediation command for DebraB" \
 	grep -q '^  To fix: m365ir remediate debrab@m365b132131.onmicrosoft.com' "$tmp/out"
 check "every record read" \
-	grep -q ': csv, 219 records read, .* 0 failed' "$tmp/out"
+	grep -q ': csv, 219 records read: 0 failed' "$tmp/out"
 check "complete run (no INCOMPLETE line)" sh -c "! grep -q '^INCOMPLETE' '$tmp/out'"
 
 echo "$fails failed"

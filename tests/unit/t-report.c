@@ -121,7 +121,7 @@ test_report__summary_text(void **state)
 		"                                seen once at 2023-09-26T01:56:20Z; source IPs: none recorded\n"
 		"\n"
 		"Coverage\n"
-		"  audit.jsonl: jsonl, 12,345 records read, 345 events, 12,000 skipped (not relevant to any detection), 0 failed, 0 duplicates removed\n"
+		"  audit.jsonl: jsonl, 12,345 records read: 0 failed, 345 relevant to the detections, 12,000 not relevant\n"
 		"Tenant domains (given with --tenant-domain): contoso.com\n";
 	struct ir_findings f = IR_FINDINGS_INIT;
 	struct ir_coverage cov;
@@ -273,7 +273,9 @@ test_report__coverage_says_when_dedupe_forgot(void **state)
 	st.dedupe_forgotten = 4321;
 	ir_coverage_file_done(fc, &st, NULL);
 	ir_report_coverage(&b, &cov, 0);
-	assert_non_null(strstr(b.buf, "12 duplicates removed (duplicate "
+	assert_non_null(strstr(b.buf, "900,000 relevant to the detections (12 "
+				      "of them copies of records already read, "
+				      "removed), 0 not relevant (duplicate "
 				      "removal approximate: 4,321 older record "
 				      "ids forgotten, so a late copy may count "
 				      "twice)\n"));
