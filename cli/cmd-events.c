@@ -35,7 +35,14 @@ struct events_out {
 	struct ir_buf buf;
 	FILE *fp;
 	bool write_failed;
+	uint64_t problems; /* unreadable records reported so far */
 };
+
+/*
+ * A file in the wrong format fails on every record; the first few
+ * messages say why, the rest only drown the terminal.
+ */
+#define SHOWN_PROBLEMS 20
 
 static void
 flush_out(struct events_out *o)
@@ -62,7 +69,10 @@ on_event(const struct ir_event *ev, void *payload)
 static void
 on_problem(const struct ir_err *err, void *payload)
 {
-	fprintf(stderr, "m365ir: %s\n", err->msg);
+	struct events_out *o = payload;
+
+	if (o->problems++ < SHOWN_PROBLEMS)
+		fprintf(stderr, "m365ir: %s\n", err->msg);
 }
 
 /* Files in argv order; 0 or CLI_EXIT_USAGE / help. */
@@ -105,18 +115,30 @@ parse_args(struct ir_reader_opts *opts, char **files, size_t *nfiles,
 	return 0;
 }
 
+/*
+ * Per-file counts on stderr whenever something was left out: unreadable
+ * records (the run is incomplete) or copies of records already printed
+ * (nothing is lost, but the reader of the output should know).
+ */
 static bool
-summarise(const struct ir_ingest *ing)
+summarise(const struct ir_ingest *ing, const struct events_out *o)
 {
 	const struct ir_file_stats *st;
-	bool incomplete = false;
+	bool incomplete = false, dropped = false;
 	size_t n;
 
 	st = ir_ingest_stats(ing, &n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (st[i].failed || st[i].truncated)
 			incomplete = true;
-	if (!incomplete)
+		if (st[i].duplicates || st[i].dedupe_forgotten)
+			dropped = true;
+	}
+	if (o->problems > SHOWN_PROBLEMS)
+		fprintf(stderr, "m365ir: ... and %" PRIu64 " more unreadable "
+				"records\n",
+			o->problems - SHOWN_PROBLEMS);
+	if (!incomplete && !dropped)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		fprintf(stderr,
@@ -126,7 +148,7 @@ summarise(const struct ir_ingest *ing)
 			st[i].file, st[i].records, st[i].events,
 			st[i].failed, st[i].duplicates,
 			st[i].truncated ? ", not read to the end" : "");
-	return true;
+	return incomplete;
 }
 
 static int
@@ -152,7 +174,7 @@ read_all(struct ir_ingest *ing, char **files, size_t nfiles,
 				strerror(errno));
 		return CLI_EXIT_INCOMPLETE;
 	}
-	if (summarise(ing) || incomplete)
+	if (summarise(ing, o) || incomplete)
 		return CLI_EXIT_INCOMPLETE;
 	return CLI_EXIT_OK;
 }
@@ -161,7 +183,7 @@ static int
 run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct ir_reader_opts opts = IR_READER_OPTS_INIT;
-	struct events_out o = { IR_BUF_INIT, ctx->out, false };
+	struct events_out o = { IR_BUF_INIT, ctx->out, false, 0 };
 	struct ir_ingest *ing = NULL;
 	struct ir_err err = IR_ERR_INIT;
 	char **files = calloc((size_t)argc, sizeof(*files));
