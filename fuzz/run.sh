@@ -18,7 +18,7 @@ for bin in "$build"/fuzz/fuzz-*; do
 	mkdir -p "$out/corpus"
 	cp "$src/corpus/$target"/* "$out/corpus/" 2>/dev/null
 	echo "fuzz: $target for ${secs}s"
-	if ! (cd "$out" && "$bin" -max_total_time="$secs" -print_final_stats=1 \
+	if ! (cd "$out" && "$bin" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
 		corpus >"$out/log" 2>&1); then
 		echo "fuzz: $target FAILED: see $out/log and $out/crash-*"
 		status=1

@@ -137,8 +137,13 @@ scalar(struct ps *p, const char *stop)
 		squoted(p);
 		return;
 	}
+	/*
+	 * strchr() finds the terminator of `stop` too, so a NUL in the text
+	 * would end every word before it began and the parser would spin:
+	 * only a non-NUL byte can be a stop character.
+	 */
 	while (p->i < p->len && !is_blank(p->s[p->i]) &&
-	       !strchr(stop, p->s[p->i]))
+	       !(p->s[p->i] && strchr(stop, p->s[p->i])))
 		p->i++;
 	emit_word(p, p->s + start, p->i - start);
 }

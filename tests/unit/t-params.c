@@ -66,6 +66,33 @@ check(const char *in, const char *want)
 	return n;
 }
 
+/* Like check() but with a length, for inputs that hold NUL bytes. */
+static void
+check_len(const char *in, size_t len, const char *want, size_t wantlen)
+{
+	struct render r = {IR_BUF_INIT, false, false, false};
+	struct ir_ps_cb cb = {on_param, on_value, &r};
+
+	ir_ps_parse(in, len, &cb, &scratch);
+	close_param(&r);
+	assert_int_equal(r.out.len, wantlen);
+	assert_memory_equal(r.out.buf, want, wantlen);
+	ir_buf_release(&r.out);
+}
+
+/*
+ * A NUL byte once made every bare word end before it began, and the
+ * parser looped forever on a single record (found by review).
+ */
+static void
+test_params__nul_bytes_end(void **state)
+{
+	check_len("-Name x \0 y", 11, "Name=x;", 7);
+	check_len("-Name a\0b -Z c", 14, "Name=a\0b;Z=c;", 13);
+	check_len("-Identity (\0)", 13, "Identity=[\0];", 13);
+	check_len("\0\0\0", 3, "", 0);
+}
+
 static void
 test_params__quoted_values(void **state)
 {
@@ -159,6 +186,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_params__nul_bytes_end),
 		cmocka_unit_test(test_params__quoted_values),
 		cmocka_unit_test(test_params__escaped_quotes),
 		cmocka_unit_test(test_params__lists),
