@@ -19,6 +19,7 @@
 
 #include "util/buf.h"
 #include "logs/logs.h"
+#include "report/report.h"
 #include "cli/cli.h"
 
 #define FLUSH_AT (1u << 20)
@@ -66,13 +67,27 @@ on_event(const struct ir_event *ev, void *payload)
 	return o->write_failed ? IR_EIO : 0;
 }
 
+/*
+ * Messages quote the log (a bad timestamp, a file name), so they go out
+ * through the report's escaping: no raw control bytes reach a terminal.
+ */
+static void
+warn(const char *msg)
+{
+	struct ir_buf b = IR_BUF_INIT;
+
+	ir_report_text(&b, msg, strlen(msg));
+	fprintf(stderr, "m365ir: %s\n", b.buf);
+	ir_buf_release(&b);
+}
+
 static void
 on_problem(const struct ir_err *err, void *payload)
 {
 	struct events_out *o = payload;
 
 	if (o->problems++ < SHOWN_PROBLEMS)
-		fprintf(stderr, "m365ir: %s\n", err->msg);
+		warn(err->msg);
 }
 
 /* Files in argv order; 0 or CLI_EXIT_USAGE / help. */
@@ -163,7 +178,7 @@ read_all(struct ir_ingest *ing, char **files, size_t nfiles,
 	for (size_t i = 0; i < nfiles && !o->write_failed; i++) {
 		ret = ir_ingest_file(ing, files[i], &cb, &err);
 		if (ret < 0 && !o->write_failed) {
-			fprintf(stderr, "m365ir: %s\n", err.msg);
+			warn(err.msg);
 			incomplete = true;
 		}
 	}

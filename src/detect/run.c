@@ -178,7 +178,12 @@ ir_detect_remediation(const char *user, const char *steps)
 {
 	struct ir_buf b = IR_BUF_INIT;
 
-	if (!user || !strchr(user, '@'))
+	/*
+	 * Not a UPN, or one that would read as an option ("-rf@x" from an
+	 * attacker's failed sign-in): no command to paste, the summary still
+	 * names the account.
+	 */
+	if (!user || !strchr(user, '@') || user[0] == '-')
 		return NULL;
 	/*
 	 * The user name comes from the log, so it is attacker-influenced:

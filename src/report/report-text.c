@@ -6,30 +6,79 @@
  *
  * Display safety is the point of this file: a rule name, a user name or a
  * reader message printed to a terminal must not be able to move the
- * cursor, retitle the window or hide a line, so C0 control bytes, DEL and
- * the C1 controls as UTF-8 encodes them (C2 80..C2 9F: U+009B is CSI to
- * some terminals) become visible \xNN escapes. Other bytes pass through so
- * UTF-8 names stay readable.
+ * cursor, retitle the window or hide a line, nor read as something it is
+ * not. So C0 control bytes and DEL become \xNN; bytes that are not valid
+ * UTF-8 become \xNN (a lone 0x9B is CSI to 8-bit terminals); and valid
+ * code points that control display rather than show a character become
+ * \u{XXXX}: the C1 controls, the bidirectional overrides and isolates
+ * (U+202E makes "moc.osotnoc@x" read as a contoso address), zero-width
+ * characters and the tag block. Everything else passes through, so names
+ * in any script stay readable.
  */
 #include "util/compat.h"
 
 #include "report/report-internal.h"
 
+/* Length of the valid UTF-8 sequence at s (RFC 3629), 0 if invalid. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t need;
+	uint32_t v, min;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 2, v = s[0] & 0x1f, min = 0x80;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 3, v = s[0] & 0x0f, min = 0x800;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 4, v = s[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n < need)
+		return 0;
+	for (size_t i = 1; i < need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return need;
+}
+
+/* Code points that steer display instead of showing a character. */
+static bool
+invisible(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c ||
+	       (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff ||
+	       (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
 void
 ir_report_text(struct ir_buf *out, const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+	size_t n;
 
-		if (c == 0xc2 && i + 1 < len &&
-		    ((unsigned char)s[i + 1] & 0xe0) == 0x80) {
-			ir_buf_addf(out, "\\xc2\\x%02x", (unsigned char)s[++i]);
-			continue;
+	for (size_t i = 0; i < len; i += n) {
+		n = 1;
+		if (u[i] < 0x20 || u[i] == 0x7f) {
+			ir_buf_addf(out, "\\x%02x", u[i]);
+		} else if (u[i] < 0x80) {
+			ir_buf_addch(out, u[i]);
+		} else if (!(n = utf8_seq(u + i, len - i, &cp))) {
+			n = 1;
+			ir_buf_addf(out, "\\x%02x", u[i]);
+		} else if (invisible(cp)) {
+			ir_buf_addf(out, "\\u{%04X}", (unsigned)cp);
+		} else {
+			ir_buf_add(out, u + i, n);
 		}
-		if (c < 0x20 || c == 0x7f)
-			ir_buf_addf(out, "\\x%02x", c);
-		else
-			ir_buf_addch(out, c);
 	}
 }
 

@@ -677,8 +677,14 @@ needs_quotes(const char *s, size_t len)
 		return true;
 	if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
 		return true;
+	/*
+	 * ';' and TAB too: spreadsheets in locales whose list separator is
+	 * ';' (nl, de, fr) split an unquoted field there, and the piece after
+	 * it would then start a formula the neutralisation never saw.
+	 */
 	for (size_t i = 0; i < len; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' ||
+		    s[i] == '\n' || s[i] == ';' || s[i] == '\t')
 			return true;
 	return false;
 }

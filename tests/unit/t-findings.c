@@ -195,6 +195,7 @@ test_detect__remediation_quotes_odd_users(void **state)
 			    "m365ir remediate 'o'\\''brien@contoso.com;rm'");
 	free(cmd);
 	assert_null(ir_detect_remediation("NT AUTHORITY\\SYSTEM", NULL));
+	assert_null(ir_detect_remediation("-rf@contoso.com", "mfa"));
 }
 
 int

@@ -344,8 +344,14 @@ test_report__text_escapes_controls(void **state)
 
 	(void)state;
 	ir_report_text(&b, evil, sizeof(evil) - 1);
-	assert_string_equal(b.buf, "rule\\x1b]0;pwned\\x07\\x0d\\xc2\\x9b2J "
+	assert_string_equal(b.buf, "rule\\x1b]0;pwned\\x07\\x0d\\u{009B}2J "
 				   "caf\xc3\xa9");
+	ir_buf_reset(&b);
+	/* a lone 8-bit CSI, a cut sequence, an RTL override, a tag char */
+	ir_report_text(&b, "a\x9b[31m b\xe2\x82 \xe2\x80\xaemoc.x "
+			   "\xf3\xa0\x80\x81z\xe2\x82\xac", 28);
+	assert_string_equal(b.buf, "a\\x9b[31m b\\xe2\\x82 \\u{202E}moc.x "
+				   "\\u{E0001}z\xe2\x82\xac");
 	ir_buf_release(&b);
 }
 
