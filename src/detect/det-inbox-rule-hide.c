@@ -50,6 +50,27 @@
 #define MAX_IPS 16
 #define MAX_NAMES 256
 #define LISTED 5
+#define MAX_BEHAVIOURS 8
+
+/* The key of a group of rules with meaningless names, whatever they do. */
+#define BY_NAME_KEY "(rules with one-character or meaningless names)"
+
+enum {
+	A_PERM_DEL = 1 << 0,
+	A_DEL = 1 << 1,
+	A_MOVE = 1 << 2,
+	A_READ = 1 << 3,
+	A_STOP = 1 << 4,
+};
+
+/* What some rules of a group by name do, and how many do it. */
+struct behaviour {
+	char *cond;    /* "mail from \"x\"" */
+	char *move_to; /* safe, or NULL */
+	unsigned acts;
+	uint64_t n;
+	size_t first; /* order first seen */
+};
 
 /* One event of a group, copied: the evidence. */
 struct held {
@@ -88,6 +109,10 @@ struct group {
 	struct address ip[MAX_IPS];
 	size_t nip;
 	bool more_ips, all_one, all_created, any_created;
+	bool by_name; /* grouped by meaningless names: behaviours vary */
+	struct behaviour b[MAX_BEHAVIOURS];
+	size_t nb;
+	uint64_t other; /* rules whose behaviour did not fit in b */
 };
 
 struct state {
@@ -253,7 +278,8 @@ when_cmp(bool ha, struct ir_time a, uint64_t sa, bool hb, struct ir_time b,
 }
 
 static struct group *
-group_new(const struct ir_rule *r, const struct ir_event *ev, char *sig)
+group_new(const struct ir_rule *r, const struct ir_event *ev, char *sig,
+	  bool by_name)
 {
 	struct group *g = xcalloc(1, sizeof(*g));
 	struct ir_buf by = IR_BUF_INIT;
@@ -266,13 +292,14 @@ group_new(const struct ir_rule *r, const struct ir_event *ev, char *sig)
 	ir_detect__rule_set_by(&by, r, ev);
 	g->by = ir_buf_detach(&by, NULL);
 	g->all_one = g->all_created = true;
+	g->by_name = by_name;
 	return g;
 }
 
 /* The group of `r`, made when new; takes `sig`. */
 static struct group *
 group_of(struct state *st, const struct ir_rule *r, const struct ir_event *ev,
-	 char *sig)
+	 char *sig, bool by_name)
 {
 	const char *user = r->owner && *r->owner ? r->owner : "(unknown)";
 	size_t *slot = ir_detect__keymap_at(&st->index, user, sig);
@@ -282,7 +309,7 @@ group_of(struct state *st, const struct ir_rule *r, const struct ir_event *ev,
 		return st->g[*slot - 1];
 	}
 	IR_ALLOC_GROW(st->g, st->n + 1, st->alloc);
-	st->g[st->n++] = group_new(r, ev, sig);
+	st->g[st->n++] = group_new(r, ev, sig, by_name);
 	*slot = st->n;
 	return st->g[st->n - 1];
 }
@@ -330,8 +357,11 @@ member_insert(struct group *g, struct member m)
 		free(g->m[--g->nm].name);
 }
 
-/* Note the rule `r` in `g`: a new member, or an earlier time for one. */
-static void
+/*
+ * Note the rule `r` in `g`: a new member, or an earlier time for one.
+ * Returns true when the rule is new to the group.
+ */
+static bool
 member_note(struct group *g, const struct ir_rule *r, const struct ir_event *ev,
 	    uint64_t seq)
 {
@@ -347,17 +377,63 @@ member_note(struct group *g, const struct ir_rule *r, const struct ir_event *ev,
 			continue;
 		if (when_cmp(m.has_time, m.time, m.seq, g->m[i].has_time,
 			     g->m[i].time, g->m[i].seq) >= 0)
-			return;
+			return false;
 		m.name = g->m[i].name;
 		memmove(&g->m[i], &g->m[i + 1],
 			(g->nm - i - 1) * sizeof(*g->m));
 		g->nm--;
 		member_insert(g, m);
-		return;
+		return false;
 	}
 	g->nrules++;
 	m.name = xstrdup(r->name);
 	member_insert(g, m);
+	return true;
+}
+
+static unsigned
+acts_of(const struct ir_rule *r)
+{
+	return (r->perm_del ? A_PERM_DEL : r->del ? A_DEL : 0) |
+	       (r->move_to ? A_MOVE : 0) | (r->mark_read ? A_READ : 0) |
+	       (r->stop ? A_STOP : 0);
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * Count the new rule `r` under its behaviour (its actions, folder and
+ * conditions as described); MAX_BEHAVIOURS kinds, the rest as "other".
+ */
+static void
+behaviour_note(struct group *g, const struct ir_rule *r)
+{
+	struct ir_buf cond = IR_BUF_INIT;
+	struct behaviour *b = NULL;
+	unsigned acts = acts_of(r);
+
+	ir_detect__rule_condition(&cond, r);
+	for (size_t i = 0; i < g->nb && !b; i++)
+		if (g->b[i].acts == acts &&
+		    same_str(g->b[i].move_to, r->move_to) &&
+		    !strcmp(g->b[i].cond, cond.buf))
+			b = &g->b[i];
+	if (!b && g->nb == MAX_BEHAVIOURS) {
+		g->other++;
+	} else if (!b) {
+		b = &g->b[g->nb];
+		b->cond = ir_buf_detach(&cond, NULL);
+		b->move_to = r->move_to ? xstrdup(r->move_to) : NULL;
+		b->acts = acts;
+		b->first = g->nb++;
+	}
+	if (b)
+		b->n++;
+	ir_buf_release(&cond);
 }
 
 /* Note the source address of `ev`, keeping each one's earliest time. */
@@ -404,7 +480,8 @@ group_add(struct group *g, const struct ir_rule *r, const struct ir_event *ev,
 	g->all_created &= r->created;
 	g->any_created |= r->created;
 	hold(g, ev, seq);
-	member_note(g, r, ev, seq);
+	if (member_note(g, r, ev, seq) && g->by_name)
+		behaviour_note(g, r);
 	address_note(g, ev, seq);
 }
 
@@ -414,14 +491,24 @@ event(void *state, const struct ir_event *ev, struct ir_findings *out)
 	struct state *st = state;
 	struct ir_buf sig = IR_BUF_INIT;
 	struct ir_rule r;
+	bool by_name;
 	int sev;
 
 	if (!ir_detect__rule_parse(&r, ev, st->names))
 		return;
+	/*
+	 * Meaningless names are the pattern: they group whatever each rule
+	 * does, so a message spelled by the names is never split.
+	 */
+	by_name = r.has_name && r.odd_name;
 	if ((sev = severity(&r)) >= 0) {
-		ir_detect__rule_signature(&sig, &r, ev);
-		group_add(group_of(st, &r, ev, ir_buf_detach(&sig, NULL)), &r,
-			  ev, sev, st->seq++);
+		if (by_name)
+			ir_buf_addstr(&sig, BY_NAME_KEY);
+		else
+			ir_detect__rule_signature(&sig, &r, ev);
+		group_add(group_of(st, &r, ev, ir_buf_detach(&sig, NULL),
+				   by_name),
+			  &r, ev, sev, st->seq++);
 	}
 	ir_buf_release(&sig);
 	ir_detect__rule_release(&r);
@@ -514,6 +601,83 @@ names_listed(struct ir_buf *b, const struct group *g)
 			    (unsigned long long)(g->nrules - i));
 }
 
+/*
+ * The actions `acts` in the present tense, singular or plural, the first
+ * acting on `obj`: "move mail from x to \"F\" and mark it read".
+ */
+static void
+acts_text(struct ir_buf *b, unsigned acts, const char *move_to,
+	  const char *obj, bool plural)
+{
+	const char *s = plural ? "" : "s";
+	size_t total = 0, n = 0;
+
+	for (unsigned bit = 1; bit <= A_STOP; bit <<= 1)
+		total += !!(acts & bit);
+	for (unsigned bit = 1; bit <= A_STOP; bit <<= 1) {
+		if (!(acts & bit))
+			continue;
+		if (n)
+			ir_buf_addstr(b, n + 1 == total ? " and " : ", ");
+		obj = n ? "it" : obj;
+		if (bit == A_PERM_DEL)
+			ir_buf_addf(b, "permanently delete%s %s", s, obj);
+		else if (bit == A_DEL)
+			ir_buf_addf(b, "delete%s %s", s, obj);
+		else if (bit == A_MOVE)
+			ir_buf_addf(b, "move%s %s to \"%s\"", s, obj, move_to);
+		else if (bit == A_READ)
+			ir_buf_addf(b, "mark%s %s read", s, obj);
+		else
+			ir_buf_addf(b, "stop%s other rules", s);
+		n++;
+	}
+	if (!n)
+		ir_buf_addf(b, "appl%s to %s", plural ? "y" : "ies", obj);
+}
+
+static int
+behaviour_cmp(const void *a, const void *b)
+{
+	const struct behaviour *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/*
+ * ": 37 move mail from x to \"A\", 1 moves it to \"B\"; all mark it
+ * read", most common first; what every rule does is said once, at the end.
+ */
+static void
+behaviours(struct ir_buf *b, struct group *g)
+{
+	unsigned common = A_READ | A_STOP;
+
+	qsort(g->b, g->nb, sizeof(*g->b), behaviour_cmp);
+	for (size_t i = 0; i < g->nb; i++)
+		common &= g->b[i].acts;
+	if (g->nb < 2 || g->other)
+		common = 0;
+	for (size_t i = 0; i < g->nb; i++) {
+		const struct behaviour *x = &g->b[i];
+		bool same = i && !strcmp(x->cond, g->b[i - 1].cond);
+
+		ir_buf_addf(b, "%s%llu ", i ? ", " : ": ",
+			    (unsigned long long)x->n);
+		acts_text(b, x->acts & ~common, x->move_to,
+			  same ? "it" : x->cond, x->n > 1);
+	}
+	if (g->other)
+		ir_buf_addf(b, ", %llu do other things",
+			    (unsigned long long)g->other);
+	if (common) {
+		ir_buf_addstr(b, "; all ");
+		acts_text(b, common, NULL, "it", true);
+	}
+}
+
 static char *
 group_summary(struct group *g)
 {
@@ -524,7 +688,10 @@ group_summary(struct group *g)
 
 	ir_buf_addf(&b, "%llu inbox rules%s were %s",
 		    (unsigned long long)g->nrules,
-		    g->all_one ? " with one-character names" : "", verb);
+		    g->all_one	   ? " with one-character names"
+		    : g->by_name ? " with meaningless names"
+				 : "",
+		    verb);
 	span(&b, g);
 	addresses(&b, g);
 	ir_buf_addf(&b, " (names in %s order: ",
@@ -533,7 +700,12 @@ group_summary(struct group *g)
 		names_joined(&b, g);
 	else
 		names_listed(&b, g);
-	ir_buf_addf(&b, "), each %s%s", g->what, g->by);
+	ir_buf_addch(&b, ')');
+	if (g->by_name)
+		behaviours(&b, g);
+	else
+		ir_buf_addf(&b, ", each %s", g->what);
+	ir_buf_addstr(&b, g->by);
 	return ir_buf_detach(&b, NULL);
 }
 
@@ -605,6 +777,10 @@ group_free(struct group *g)
 		free(g->m[i].name);
 	for (size_t i = 0; i < g->nip; i++)
 		free(g->ip[i].ip);
+	for (size_t i = 0; i < g->nb; i++) {
+		free(g->b[i].cond);
+		free(g->b[i].move_to);
+	}
 	free(g->h);
 	free(g->m);
 	free(g->user);

@@ -837,6 +837,133 @@ static const char *const conditions[] = {
 	"WithSensitivity",
 };
 
+/*
+ * How each condition reads after "mail": words to show it with, around
+ * its values ("with " "Attention" " in the subject"), or, for a yes/no
+ * condition (`words` false), the whole phrase when it is true.
+ */
+struct cond_text {
+	const char *param, *pre, *post;
+	bool words;
+};
+
+static const struct cond_text cond_texts[] = {
+	{"From", "from ", "", true},
+	{"FromAddressContainsWords", "from an address containing ", "", true},
+	{"SentTo", "sent to ", "", true},
+	{"RecipientAddressContainsWords", "sent to an address containing ", "",
+	 true},
+	{"SubjectContainsWords", "with ", " in the subject", true},
+	{"BodyContainsWords", "with ", " in the body", true},
+	{"SubjectOrBodyContainsWords", "with ", " in the subject or body",
+	 true},
+	{"HeaderContainsWords", "with ", " in the headers", true},
+	{"ExceptIfBodyContainsWords", "without ", " in the body", true},
+	{"HasAttachment", "with attachments", "", false},
+	{"MyNameInToBox", "with the owner's name in the To box", "", false},
+	{"MyNameInCcBox", "with the owner's name in the Cc box", "", false},
+	{"MyNameInToOrCcBox", "with the owner's name in the To or Cc box", "",
+	 false},
+	{"MyNameNotInToBox", "without the owner's name in the To box", "",
+	 false},
+	{"SentOnlyToMe", "sent only to the owner", "", false},
+	{"FlaggedForAction", "flagged for ", "", true},
+	{"FromSubscription", "from subscription ", "", true},
+	{"HasClassification", "classified as ", "", true},
+	{"MessageTypeMatches", "of type ", "", true},
+	{"ReceivedAfterDate", "received after ", "", true},
+	{"ReceivedBeforeDate", "received before ", "", true},
+	{"WithImportance", "of importance ", "", true},
+	{"WithSensitivity", "of sensitivity ", "", true},
+	{"WithinSizeRangeMinimum", "of at least ", " bytes", true},
+	{"WithinSizeRangeMaximum", "of at most ", " bytes", true},
+	{"RuleCondition", "matching the Outlook condition ", "", true},
+};
+
+#define COND_VALUES 4	 /* values shown per condition */
+#define COND_MAX 400	 /* bytes of description before "and more" */
+
+/* `"a", "b" or "c"`: the values of `p`, safe and cut. */
+static void
+cond_values(struct ir_buf *b, const struct ir_param *p)
+{
+	size_t n = p->is_list ? p->nitems : 1;
+	size_t shown = n < COND_VALUES ? n : COND_VALUES;
+
+	for (size_t i = 0; i < shown; i++) {
+		struct ir_str v = p->is_list ? p->items[i] : p->value;
+
+		if (i)
+			ir_buf_addstr(b, i + 1 == n ? " or " : ", ");
+		ir_buf_addch(b, '"');
+		ir_detect__safe(b, v.ptr, v.len, MAX_SHOWN);
+		ir_buf_addch(b, '"');
+	}
+	if (shown < n)
+		ir_buf_addf(b, " or %zu more", n - shown);
+}
+
+/* Outlook's "match every item": no condition at all. */
+static bool
+matches_all(const struct ir_event *ev)
+{
+	const struct ir_str *v = ir_event_param_str(ev, "RuleCondition");
+
+	return v &&
+	       ir_detect__contains_ci(v->ptr, v->len, "exists(itemclass)") &&
+	       !memchr(v->ptr, '&', v->len) && !memchr(v->ptr, '|', v->len);
+}
+
+/* One condition's phrase into `b`, or nothing when it does not apply. */
+static void
+cond_phrase(struct ir_buf *b, const struct cond_text *c,
+	    const struct ir_event *ev, unsigned *seen, bool *cut)
+{
+	static const char *const starts[] = {"with", "from", "sent"};
+	const struct ir_param *p = ir_event_param(ev, c->param);
+	unsigned kind = 0;
+
+	if (!p || (!p->is_list && !p->value.len) ||
+	    (p->is_list && !p->nitems))
+		return;
+	if (!c->words && !ir_detect__param_true(ev, c->param))
+		return;
+	if (!strcmp(c->param, "RuleCondition") && matches_all(ev))
+		return;
+	if (b->len >= COND_MAX) {
+		if (!*cut)
+			ir_buf_addstr(b, " and more conditions");
+		*cut = true;
+		return;
+	}
+	/* "from x and from an address containing y", not "from x from" */
+	for (size_t i = 0; i < IR_ARRAY_SIZE(starts); i++)
+		if (!strncmp(c->pre, starts[i], 4))
+			kind = 1u << i;
+	ir_buf_addstr(b, kind & *seen ? " and " : " ");
+	*seen |= kind;
+	ir_buf_addstr(b, c->pre);
+	if (c->words)
+		cond_values(b, p);
+	ir_buf_addstr(b, c->post);
+}
+
+/* r->cond: "mail" and every condition; NULL when there are none. */
+static void
+describe_conditions(struct ir_rule *r, const struct ir_event *ev)
+{
+	struct ir_buf b = IR_BUF_INIT;
+	unsigned seen = 0;
+	bool cut = false;
+
+	ir_buf_addstr(&b, "mail");
+	for (size_t i = 0; i < IR_ARRAY_SIZE(cond_texts); i++)
+		cond_phrase(&b, &cond_texts[i], ev, &seen, &cut);
+	if (b.len > 4)
+		r->cond = ir_buf_detach(&b, NULL);
+	ir_buf_release(&b);
+}
+
 static void
 rule_conditions(struct ir_rule *r, const struct ir_event *ev)
 {
@@ -859,10 +986,9 @@ rule_conditions(struct ir_rule *r, const struct ir_event *ev)
 	if (op_is(ev, "New-InboxRule"))
 		r->all_mail = !any;
 	/* Outlook writes "match every item" as an existence test. */
-	if ((v = ir_event_param_str(ev, "RuleCondition")) &&
-	    ir_detect__contains_ci(v->ptr, v->len, "exists(itemclass)") &&
-	    !memchr(v->ptr, '&', v->len) && !memchr(v->ptr, '|', v->len))
+	if (matches_all(ev))
 		r->all_mail = true;
+	describe_conditions(r, ev);
 }
 
 static void
@@ -1011,17 +1137,15 @@ ir_detect__rule_release(struct ir_rule *r)
 	free(r->move_to);
 	free(r->keyword);
 	free(r->from);
+	free(r->cond);
 	memset(r, 0, sizeof(*r));
 }
 
 void
 ir_detect__rule_condition(struct ir_buf *out, const struct ir_rule *r)
 {
-	if (r->keyword)
-		ir_buf_addf(out, "mail with \"%s\" in the %s", r->keyword,
-			    r->keyword_where);
-	else if (r->from)
-		ir_buf_addf(out, "mail from \"%s\"", r->from);
+	if (r->cond)
+		ir_buf_addstr(out, r->cond);
 	else if (r->all_mail)
 		ir_buf_addstr(out, "all mail");
 	else

@@ -78,6 +78,7 @@ struct ir_rule {
 	const char *keyword_where; /* "subject", "body", ... */
 	char *from;    /* From / FromAddressContainsWords, safe, or NULL */
 	bool all_mail; /* no condition at all */
+	char *cond;    /* every condition, described and safe, or NULL */
 };
 
 /*
@@ -119,7 +120,11 @@ bool ir_detect__rule_parse(struct ir_rule *out, const struct ir_event *ev,
 			   struct ir_rulenames *rn);
 void ir_detect__rule_release(struct ir_rule *r);
 
-/* Describe the rule's condition ("all mail", "mail from x") into `out`. */
+/*
+ * Describe the rule's conditions into `out`, every one of them, values
+ * made safe and cut: "all mail", "mail from \"x@y\" with \"Attention\"
+ * in the subject", or "mail" when a change does not say.
+ */
 void ir_detect__rule_condition(struct ir_buf *out, const struct ir_rule *r);
 
 /*

@@ -31,14 +31,15 @@ check "findings: exit 1 (got $rc)" [ $rc -eq 1 ]
 first=$(grep -m1 '^[^ ].*@' "$tmp/out")
 check "compromised user first: $first" \
 	[ "$first" = debrab@m365b132131.onmicrosoft.com ]
-# 37 one-letter rules share one behaviour and are one finding, their
-# names in creation order; rule "3" moves to Inbox instead: its own.
-check "names the attacker's inbox rules, grouped" \
-	grep -q '^  HIGH  *inbox-rule-hide  37 inbox rules with one-character names were created in 16 minutes from 185.73.124.135 (names in creation order: "flag{24c4230fa7d50eef92b2c850f74b0f6}")' "$tmp/out"
-check "the one rule that differs stays its own finding" \
-	grep -q '^  HIGH  *inbox-rule-hide  Inbox rule "3" .* to "Inbox"' "$tmp/out"
-check "one finding per behaviour, not one per rule" \
-	grep -q '^1 user at risk: 2 findings (2 high)' "$tmp/out"
+# 38 one-letter rules spell a flag in creation order: one finding, every
+# letter (rule "3" moves to Inbox, not Conversation History, and must not
+# drop out of the sequence), each behaviour counted.
+check "names the attacker's inbox rules, the flag complete" \
+	grep -q '^  HIGH  *inbox-rule-hide  38 inbox rules with one-character names were created in 16 minutes from 185.73.124.135 (names in creation order: "flag{24c4230fa7d50eef392b2c850f74b0f6}")' "$tmp/out"
+check "counts each behaviour" \
+	grep -q '): 37 move mail from "flag@ctf.com" to "Conversation History", 1 moves it to "Inbox"; all mark it read and stop other rules' "$tmp/out"
+check "one finding for the burst, not one per behaviour" \
+	grep -q '^1 user at risk: 1 finding (1 high)' "$tmp/out"
 check "says what the rules do (mail from flag@ctf.com moved away)" \
 	grep -q 'flag@ctf.com.*Conversation History' "$tmp/out"
 check "says when (the first rule, 2023-09-26T01:56:15Z)" \

@@ -192,7 +192,10 @@ test_det_mail__hide_long_and_bidi_names_are_cut(void **state)
 static void
 test_det_mail__hide_same_name_twice_is_two_rules(void **state)
 {
-	/* Two behaviours: two groups of one, each reported as a rule. */
+	/*
+	 * Two rules named "a": the name counts as two rules, and one-letter
+	 * names group them whatever each does.
+	 */
 	static const struct ir_param p[] = {
 		P("Name", "a"),
 		P("MoveToFolder", "Historique des conversations"),
@@ -207,15 +210,18 @@ test_det_mail__hide_same_name_twice_is_two_rules(void **state)
 	run_event(&r, "New-InboxRule", "alice@contoso.com", 1000, p, 2);
 	run_event(&r, "New-InboxRule", "alice@contoso.com", 2000, q, 2);
 	run_finish(&r);
-	assert_int_equal(r.f.n, 2);
-	assert_string_equal(r.f.v[0]->key, "a");
-	assert_string_equal(r.f.v[1]->key, "a (#2)");
-	assert_int_equal(r.f.v[1]->first_seen.sec, 2000);
+	assert_int_equal(r.f.n, 1);
+	assert_string_equal(r.f.v[0]->key,
+			    "(rules with one-character or meaningless names)");
+	assert_int_equal(r.f.v[0]->count, 2);
+	assert_int_equal(r.f.v[0]->first_seen.sec, 1000);
 	assert_int_equal(r.f.v[0]->severity, IR_SEV_HIGH);
-	assert_string_equal(r.f.v[1]->summary,
-			    "Inbox rule \"a\" (its name is a single character) "
-			    "moves all mail to \"Archive\", since "
-			    "1970-01-01T00:33:20Z");
+	assert_string_equal(r.f.v[0]->summary,
+			    "2 inbox rules with one-character names were "
+			    "created in 17 minutes from 203.0.113.9 (names in "
+			    "creation order: \"aa\"): 1 moves all mail to "
+			    "\"Historique des conversations\", 1 moves it to "
+			    "\"Archive\"");
 	run_end(&r);
 }
 
@@ -256,7 +262,7 @@ test_det_mail__hide_one_letter_rules_are_one_finding(void **state)
 	static const struct ir_param quote[] = LETTER_RULE("\"", 1);
 	static const struct ir_param bang[] = LETTER_RULE("!", 1);
 	static const struct ir_param other[] = {
-		P("Name", "z"),
+		P("Name", "Zed"),
 		P("From", "y@fabrikam.com"),
 		P("MoveToFolder", "RSS Feeds"),
 		P("MarkAsRead", "True"),
@@ -278,8 +284,8 @@ test_det_mail__hide_one_letter_rules_are_one_finding(void **state)
 		fd->summary,
 		"4 inbox rules with one-character names were created in 90 "
 		"seconds from 198.51.100.7 and 203.0.113.9 (names in creation "
-		"order: \"h\\0\\\"!\"), each moving mail from "
-		"\"x@fabrikam.com\" to \"RSS Feeds\" and marking it read");
+		"order: \"h\\0\\\"!\"): 4 move mail from "
+		"\"x@fabrikam.com\" to \"RSS Feeds\" and mark it read");
 	assert_int_equal(fd->severity, IR_SEV_HIGH);
 	assert_int_equal(fd->count, 4);
 	assert_int_equal(fd->first_seen.sec, 1000);
@@ -288,9 +294,140 @@ test_det_mail__hide_one_letter_rules_are_one_finding(void **state)
 	assert_int_equal(fd->evidence[0].record, 1000);
 	assert_int_equal(fd->evidence[1].record, 1030);
 	assert_int_equal(fd->evidence[3].record, 1090);
-	/* another sender is another behaviour: a group of one, as before */
-	assert_string_equal(r.f.v[1]->key, "z");
-	assert_non_null(strstr(r.f.v[1]->summary, "Inbox rule \"z\""));
+	/* an ordinary name is grouped by behaviour: a group of one */
+	assert_string_equal(r.f.v[1]->key, "Zed");
+	assert_non_null(strstr(r.f.v[1]->summary, "Inbox rule \"Zed\""));
+	run_end(&r);
+}
+
+/*
+ * The Huntress "Rogue Inbox" shape: one-letter rules spelling a word, one
+ * of them moving to another folder. The word must stay whole, in one
+ * finding, with each behaviour counted (the letter "3" was lost when rules
+ * were grouped by behaviour).
+ */
+static void
+test_det_mail__hide_one_letter_folder_differs(void **state)
+{
+	static const struct ir_param f[] = LETTER_RULE("f", 1);
+	static const struct ir_param l[] = LETTER_RULE("l", 1);
+	static const struct ir_param a[] = LETTER_RULE("a", 1);
+	static const struct ir_param g[] = LETTER_RULE("g", 1);
+	static const struct ir_param three[] = {
+		P("Name", "3"),
+		P("From", "x@fabrikam.com"),
+		P("MoveToFolder", "Inbox"),
+		P("MarkAsRead", "True"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_hide);
+	hide_event(&r, "New-InboxRule", 1090, "203.0.113.9", g, 4);
+	hide_event(&r, "New-InboxRule", 1030, "203.0.113.9", three, 4);
+	hide_event(&r, "New-InboxRule", 1000, "203.0.113.9", f, 4);
+	hide_event(&r, "New-InboxRule", 1060, "203.0.113.9", a, 4);
+	hide_event(&r, "New-InboxRule", 1010, "203.0.113.9", l, 4);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 1);
+	assert_int_equal(r.f.v[0]->count, 5);
+	assert_int_equal(r.f.v[0]->severity, IR_SEV_HIGH);
+	assert_string_equal(
+		r.f.v[0]->summary,
+		"5 inbox rules with one-character names were created in 90 "
+		"seconds from 203.0.113.9 (names in creation order: "
+		"\"fl3ag\"): 4 move mail from \"x@fabrikam.com\" to "
+		"\"RSS Feeds\", 1 moves it to \"Inbox\"; all mark it read");
+	run_end(&r);
+}
+
+/* Every condition is said, whether or not it holds a BEC keyword. */
+static void
+test_det_mail__hide_conditions_always_shown(void **state)
+{
+	static const struct ir_param subj[] = {
+		P("Name", "Direct"),
+		P("SubjectContainsWords", "Attention"),
+		P("DeleteMessage", "True"),
+		P("StopProcessingRules", "True"),
+	};
+	static const struct ir_param body[] = {
+		P("Mailbox", "bob@contoso.com"),
+		P("Name", "my_rule1"),
+		P("BodyContainsWords", "covid-19"),
+		P("MoveToFolder", "Junk Email"),
+	};
+	static const struct ir_param many[] = {
+		P("Mailbox", "carol@contoso.com"),
+		P("Name", "Filters"),
+		P("From", "x@fabrikam.com"),
+		P("FromAddressContainsWords", "@fabrikam.com"),
+		P("SentTo", "carol@contoso.com"),
+		P("HasAttachment", "True"),
+		P("MyNameInToBox", "True"),
+		P("DeleteMessage", "True"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_hide);
+	run_event(&r, "New-InboxRule", "alice@contoso.com", 1000, subj, 4);
+	run_event(&r, "New-InboxRule", "bob@contoso.com", 1000, body, 4);
+	run_event(&r, "New-InboxRule", "carol@contoso.com", 1000, many, 8);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 3);
+	assert_string_equal(r.f.v[0]->summary,
+			    "Inbox rule \"Direct\" deletes mail with "
+			    "\"Attention\" in the subject and stops processing "
+			    "other rules, since 1970-01-01T00:16:40Z");
+	assert_string_equal(r.f.v[1]->summary,
+			    "Inbox rule \"my_rule1\" moves mail with "
+			    "\"covid-19\" in the body to \"Junk Email\", "
+			    "since 1970-01-01T00:16:40Z");
+	assert_string_equal(
+		r.f.v[2]->summary,
+		"Inbox rule \"Filters\" deletes mail from \"x@fabrikam.com\" "
+		"and from an address containing \"@fabrikam.com\" sent to "
+		"\"carol@contoso.com\" with attachments and with the owner's "
+		"name in the To box, since 1970-01-01T00:16:40Z");
+	run_end(&r);
+}
+
+/* Outlook rules: the raw RuleCondition is shown, safe and cut. */
+static void
+test_det_mail__forward_conditions_shown(void **state)
+{
+	static const struct ir_param fwd[] = {
+		P("Name", "Sync"),
+		P("SubjectOrBodyContainsWords", "quarterly"),
+		P("From", "cfo@contoso.com"),
+		P("ForwardTo", "exfil@fabrikam.com"),
+	};
+	static const struct ir_param outlook[] = {
+		P("RuleOperation", "AddMailboxRule"),
+		P("RuleId", "-7"),
+		P("RuleCondition", "{(SubString IgnoreCase(SubjectProperty)"
+				   "=WHAM\u202e)}"),
+		P("RuleActions", "[{\"ActionType\":\"Forward\",\"Recipients\""
+				 ":[\"exfil@fabrikam.com\"]}]"),
+	};
+	struct run r;
+
+	run_start(&r, &ir_det_inbox_rule_forward);
+	run_event(&r, "New-InboxRule", "alice@contoso.com", 1000, fwd, 4);
+	run_event(&r, "UpdateInboxRules", "bob@contoso.com", 1000, outlook,
+		  4);
+	run_finish(&r);
+	assert_int_equal(r.f.n, 2);
+	assert_string_equal(r.f.v[0]->summary,
+			    "Inbox rule \"Sync\" forwards mail from "
+			    "\"cfo@contoso.com\" with \"quarterly\" in the "
+			    "subject or body to exfil@fabrikam.com (external), "
+			    "since 1970-01-01T00:16:40Z");
+	assert_string_equal(r.f.v[1]->summary,
+			    "Inbox rule \"(unnamed rule, id -7)\" forwards "
+			    "mail matching the Outlook condition \"{(SubString "
+			    "IgnoreCase(SubjectProperty)=WHAM\\u{202e})}\" to "
+			    "exfil@fabrikam.com (external), since "
+			    "1970-01-01T00:16:40Z");
 	run_end(&r);
 }
 
@@ -394,7 +531,7 @@ test_det_mail__hide_many_letters_are_capped(void **state)
 	names = strstr(r.f.v[0]->summary, "order: \"");
 	assert_non_null(names);
 	assert_memory_equal(names + 8, want, 255);
-	assert_memory_equal(names + 8 + 255, "\xe2\x80\xa6\"), each", 10);
+	assert_memory_equal(names + 8 + 255, "\xe2\x80\xa6\"): 300", 10);
 	assert_non_null(strstr(r.f.v[0]->summary, "300 inbox rules with "
 						  "one-character names"));
 	run_end(&r);
@@ -429,7 +566,7 @@ test_det_mail__hide_severity_combinations(void **state)
 	assert_string_equal(r.f.v[0]->user, "alice@contoso.com");
 	assert_int_equal(r.f.v[0]->severity, IR_SEV_HIGH);
 	assert_non_null(
-		strstr(r.f.v[0]->summary, "\"invoice\" in the subject"));
+		strstr(r.f.v[0]->summary, "\"Invoice\" in the subject"));
 	assert_string_equal(r.f.v[1]->user, "bob@contoso.com");
 	assert_int_equal(r.f.v[1]->severity, IR_SEV_LOW);
 	run_end(&r);
@@ -608,6 +745,9 @@ main(void)
 		cmocka_unit_test(test_det_mail__hide_severity_combinations),
 		cmocka_unit_test(
 			test_det_mail__hide_one_letter_rules_are_one_finding),
+		cmocka_unit_test(test_det_mail__hide_one_letter_folder_differs),
+		cmocka_unit_test(test_det_mail__hide_conditions_always_shown),
+		cmocka_unit_test(test_det_mail__forward_conditions_shown),
 		cmocka_unit_test(test_det_mail__hide_named_rules_are_listed),
 		cmocka_unit_test(
 			test_det_mail__hide_group_of_one_keeps_its_name),
