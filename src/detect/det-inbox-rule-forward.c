@@ -55,6 +55,7 @@ remember(struct ir_pending_item *it, const struct ir_rule *r,
 {
 	struct ir_buf b = IR_BUF_INIT;
 
+	it->target_dropped += r->target_dropped;
 	for (size_t i = 0; i < r->ntarget; i++) {
 		ir_detect__pending_target(it, r->target[i],
 					  strlen(r->target[i]));
@@ -121,7 +122,7 @@ list_class(struct ir_buf *b, const struct ir_domains *d,
 
 static void
 recipients(struct ir_buf *s, const struct ir_buf *ext, size_t next,
-	   const struct ir_buf *unres, size_t nunres)
+	   const struct ir_buf *unres, size_t nunres, uint64_t dropped)
 {
 	if (next)
 		ir_buf_addf(s, "%s (external)", ext->buf);
@@ -130,6 +131,12 @@ recipients(struct ir_buf *s, const struct ir_buf *ext, size_t next,
 			    "%s%s, which could not be resolved offline "
 			    "(check with Get-Recipient)",
 			    next ? " and to " : "", unres->buf);
+	if (dropped)
+		ir_buf_addf(s,
+			    "%s%llu more recipients this report did not "
+			    "examine (check the rule with Get-InboxRule)",
+			    next || nunres ? " and to " : "",
+			    (unsigned long long)dropped);
 }
 
 static bool
@@ -142,18 +149,18 @@ judge(struct ir_buf *s, struct ir_hit *hit, const struct ir_detect_ctx *ctx,
 		list_class(&unres, ctx->domains, it, IR_ADDR_UNRESOLVED);
 	const char *us = strchr(it->detail, '\x1f');
 
-	if (next || nunres) {
+	if (next || nunres || it->target_dropped) {
 		ir_buf_addf(s, "%s %s %.*s%s to ", it->text, verb(it->flags),
 			    (int)(us - it->detail), it->detail,
 			    it->flags == F_ATTACH ? " as attachments" : "");
-		recipients(s, &ext, next, &unres, nunres);
+		recipients(s, &ext, next, &unres, nunres, it->target_dropped);
 		ir_buf_addstr(s, us + 1);
 		ir_detect__since(s, it->has_time, it->first);
 		hit->severity = next ? IR_SEV_HIGH : IR_SEV_MEDIUM;
 	}
 	ir_buf_release(&ext);
 	ir_buf_release(&unres);
-	return next || nunres;
+	return next || nunres || it->target_dropped;
 }
 
 static const struct ir_pending_kind kind = {

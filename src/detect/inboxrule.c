@@ -664,15 +664,36 @@ char_count(const char *s, size_t len)
 	return chars;
 }
 
+/*
+ * A recipient as a C string. A NUL inside it would cut it short at the
+ * first strlen() ("carol@contoso.com\0x@evil.example" would judge as
+ * internal), so NULs become U+FFFD and the result no longer parses as an
+ * address: it is judged unresolved and shown.
+ */
+static char *
+target_dup(const char *s, size_t len)
+{
+	struct ir_buf b = IR_BUF_INIT;
+
+	for (size_t i = 0; i < len; i++)
+		if (s[i])
+			ir_buf_addch(&b, s[i]);
+		else
+			ir_buf_addstr(&b, "\xEF\xBF\xBD");
+	return ir_buf_detach(&b, NULL);
+}
+
 static void
 add_target(const char *s, size_t len, void *payload)
 {
 	struct ir_rule *r = payload;
 
-	if (r->ntarget >= IR_RULE_MAX_TARGETS)
+	if (r->ntarget >= IR_RULE_MAX_TARGETS) {
+		r->target_dropped++;
 		return;
+	}
 	r->target_kind[r->ntarget] = IR_FWD_FORWARD;
-	r->target[r->ntarget++] = xmemdupz(s, len);
+	r->target[r->ntarget++] = target_dup(s, len);
 }
 
 static void
@@ -1041,10 +1062,14 @@ json_recipients(struct ir_rule *r, yyjson_val *act, enum ir_fwd_kind kind)
 
 		if (yyjson_is_obj(it) && !(s = json_str(it, "SmtpAddress")))
 			s = json_str(it, "Address");
-		if (!s || r->ntarget >= IR_RULE_MAX_TARGETS)
+		if (!s)
 			continue;
+		if (r->ntarget >= IR_RULE_MAX_TARGETS) {
+			r->target_dropped++;
+			continue;
+		}
 		r->target_kind[r->ntarget] = kind;
-		r->target[r->ntarget++] = xstrdup(s);
+		r->target[r->ntarget++] = target_dup(s, strlen(s));
 	}
 }
 
@@ -1337,7 +1362,9 @@ ir_detect__pending_target(struct ir_pending_item *it, const char *s, size_t len)
 		    same_ci(it->target[i], s, len))
 			return;
 	if (it->ntarget < IR_RULE_MAX_TARGETS)
-		it->target[it->ntarget++] = xmemdupz(s, len);
+		it->target[it->ntarget++] = target_dup(s, len);
+	else
+		it->target_dropped++;
 }
 
 size_t

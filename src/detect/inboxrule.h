@@ -65,6 +65,7 @@ struct ir_rule {
 
 	char *target[IR_RULE_MAX_TARGETS]; /* forwarding recipients, raw */
 	enum ir_fwd_kind target_kind[IR_RULE_MAX_TARGETS];
+	size_t target_dropped; /* recipients past IR_RULE_MAX_TARGETS */
 	size_t ntarget;
 
 	bool del;      /* DeleteMessage / SoftDeleteMessage / Delete */
@@ -221,6 +222,11 @@ struct ir_pending_item {
 	char *key;
 	char *target[IR_RULE_MAX_TARGETS];
 	size_t ntarget;
+	/*
+	 * Recipients that did not fit: never silently dropped, since padding
+	 * a rule with internal addresses must not hide an external one.
+	 */
+	uint64_t target_dropped;
 	unsigned flags; /* the detection's own bits */
 	int level;	/* the detection's own ranking */
 	char *text;	/* the detection's own words, e.g. the rule name */
