@@ -135,16 +135,66 @@ ir_write_file_atomic(const char *path, const void *data, size_t len,
 	return ir_atomic_file_commit(&af, err);
 }
 
-int
-ir_mkdir(const char *path, unsigned mode, struct ir_err *err)
+/* An existing `path`: a directory of ours that others cannot write. */
+static int
+check_existing(const char *path, struct ir_err *err)
 {
 	struct stat st;
 
+	if (lstat(path, &st) < 0)
+		return ir_err_set(err, IR_EIO, "%s: %s", path, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return ir_err_set(err, IR_EIO,
+				  "%s: is a symbolic link; give the real "
+				  "directory",
+				  path);
+	if (!S_ISDIR(st.st_mode))
+		return ir_err_set(err, IR_EIO, "%s: exists and is not a "
+					       "directory",
+				  path);
+	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return ir_err_set(err, IR_EIO,
+				  "%s: owned by someone else or writable by "
+				  "others; use a directory of your own "
+				  "(chmod go-w)",
+				  path);
+	return 0;
+}
+
+/* mkdir -p for the parents of `path` (they keep the default mode). */
+static int
+make_parents(const char *path, struct ir_err *err)
+{
+	char *p = xstrdup(path);
+	int ret = 0;
+
+	for (char *s = p + 1; *s && !ret; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			ret = ir_err_set(err, IR_EIO, "%s: %s", p,
+					 strerror(errno));
+		*s = '/';
+	}
+	free(p);
+	return ret;
+}
+
+int
+ir_mkdir(const char *path, unsigned mode, struct ir_err *err)
+{
+	int ret;
+
 	if (!mkdir(path, (mode_t)mode))
 		return 0;
-	if (errno == EEXIST && !stat(path, &st) && S_ISDIR(st.st_mode))
-		return 0;
-	return ir_err_set(err, IR_EIO, "%s: %s", path,
-			  errno == EEXIST ? "exists and is not a directory"
-					  : strerror(errno));
+	if (errno == ENOENT) {
+		if ((ret = make_parents(path, err)) < 0)
+			return ret;
+		if (!mkdir(path, (mode_t)mode))
+			return 0;
+	}
+	if (errno == EEXIST)
+		return check_existing(path, err);
+	return ir_err_set(err, IR_EIO, "%s: %s", path, strerror(errno));
 }

@@ -65,9 +65,12 @@ int ir_atomic_file_commit(struct ir_atomic_file *af,
 void ir_atomic_file_abort(struct ir_atomic_file *af);
 
 /*
- * Create directory `path` with permissions `mode` (0700 for reports:
- * they name users and addresses). An existing directory is fine; an
- * existing non-directory is IR_EIO.
+ * Create directory `path`, and its missing parents, with permissions
+ * `mode` (0700 for reports: they name users and addresses). An existing
+ * directory is used only if it is a real directory (not a symbolic link)
+ * owned by this user and writable by no one else, since another local
+ * user could otherwise swap the report's files; anything else is IR_EIO
+ * with the reason.
  */
 int ir_mkdir(const char *path, unsigned mode, struct ir_err *err)
 	IR_MUST_CHECK;

@@ -487,6 +487,40 @@ test_report__atomic_write(void **state)
 	rmdir(dir);
 }
 
+static void
+test_report__mkdir_parents_refuses_unsafe(void **state)
+{
+	char dir[] = "/tmp/t-mkdir-XXXXXX";
+	char deep[96], link[96], open_dir[96];
+	struct ir_err err = IR_ERR_INIT;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(deep, sizeof(deep), "%s/a/b/report", dir);
+	assert_int_equal(ir_mkdir(deep, 0700, &err), 0);
+	assert_int_equal(stat(deep, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(ir_mkdir(deep, 0700, &err), 0); /* reuse: fine */
+	snprintf(link, sizeof(link), "%s/link", dir);
+	assert_int_equal(symlink(deep, link), 0);
+	assert_int_equal(ir_mkdir(link, 0700, &err), IR_EIO);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	snprintf(open_dir, sizeof(open_dir), "%s/open", dir);
+	assert_int_equal(mkdir(open_dir, 0700), 0);
+	assert_int_equal(chmod(open_dir, 0777), 0);
+	assert_int_equal(ir_mkdir(open_dir, 0700, &err), IR_EIO);
+	assert_non_null(strstr(err.msg, "writable by others"));
+	rmdir(open_dir);
+	unlink(link);
+	rmdir(deep);
+	snprintf(deep, sizeof(deep), "%s/a/b", dir);
+	rmdir(deep);
+	snprintf(deep, sizeof(deep), "%s/a", dir);
+	rmdir(deep);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -505,6 +539,7 @@ main(void)
 		cmocka_unit_test(
 			test_report__timeline_over_limit_keeps_file_order),
 		cmocka_unit_test(test_report__atomic_write),
+		cmocka_unit_test(test_report__mkdir_parents_refuses_unsafe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
