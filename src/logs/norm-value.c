@@ -227,6 +227,27 @@ ir_norm__time_any(struct ir_norm *n, struct ir_event *ev,
 	return ev->has_time ? 0 : first;
 }
 
+/*
+ * `user` is a C string everywhere after this, so a NUL inside it would
+ * silently make "alice@contoso.com\0x" into alice: NULs become U+FFFD and
+ * the name stays visibly different.
+ */
+static const char *
+nul_safe(struct ir_norm *n, struct ir_str s)
+{
+	struct ir_buf b = IR_BUF_INIT;
+	const char *out;
+
+	for (size_t i = 0; i < s.len; i++)
+		if (s.ptr[i])
+			ir_buf_addch(&b, s.ptr[i]);
+		else
+			ir_buf_addstr(&b, "\xEF\xBF\xBD");
+	out = ir_norm__dup(n, b.buf, b.len);
+	ir_buf_release(&b);
+	return out;
+}
+
 const char *
 ir_norm__user(struct ir_norm *n, yyjson_val *v)
 {
@@ -236,9 +257,11 @@ ir_norm__user(struct ir_norm *n, yyjson_val *v)
 
 	if (!ir_norm__text(n, v, &s))
 		return NULL;
+	if (memchr(s.ptr, '\0', s.len))
+		return nul_safe(n, s);
 	/* A blank or backslash marks an actor (NT AUTHORITY\\SYSTEM ...). */
 	for (size_t i = 0; i < s.len; i++) {
-		if (s.ptr[i] == ' ' || s.ptr[i] == '\\' || s.ptr[i] == '\0')
+		if (s.ptr[i] == ' ' || s.ptr[i] == '\\')
 			return s.ptr;
 		if (s.ptr[i] == '@')
 			upn = true;

@@ -154,6 +154,17 @@ test_normalize__ual_raw_actor_and_ipv6(void **state)
 	assert_null(F.ev.object);
 }
 
+/* A NUL must not cut the user short into someone else's name. */
+static void
+test_normalize__user_with_nul_stays_distinct(void **state)
+{
+	assert_int_equal(norm("{\"CreationTime\":\"2024-01-01T00:00:00\","
+			      "\"Operation\":\"Set-Mailbox\","
+			      "\"UserId\":\"Alice@contoso.com\\u0000x\"}"),
+			 1);
+	assert_string_equal(F.ev.user, "Alice@contoso.com\xEF\xBF\xBDx");
+}
+
 static void
 test_normalize__ual_ps_string_params(void **state)
 {
@@ -1332,6 +1343,7 @@ main(void)
 #define T(name) \
 	cmocka_unit_test_setup_teardown(test_normalize__##name, setup, teardown)
 		T(ual_fields),
+		T(user_with_nul_stays_distinct),
 		T(ual_raw_actor_and_ipv6),
 		T(ual_ps_string_params),
 		T(ual_bags),
