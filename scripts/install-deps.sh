@@ -16,7 +16,8 @@
 set -eu
 
 # Keep in step with CMakeLists.txt (find_package / pkg_check_modules).
-PKGS="cmake make gcc pkg-config clang libclang-rt-14-dev libcmocka-dev jq time"
+PKGS="cmake make gcc pkg-config clang libclang-rt-14-dev libcmocka-dev jq time
+	libmicrohttpd-dev curl"
 YYJSON_PKGS="libyyjson-dev libyyjson0"
 PIN_FILE=/etc/apt/preferences.d/m365ir-yyjson
 SRC_FILE=/etc/apt/sources.list.d/m365ir-trixie.sources

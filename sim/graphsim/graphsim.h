@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * graphsim.h - the pieces of graphsim and the one header they share.
+ *
+ * graphsim is a local stand-in for Microsoft Graph and the identity
+ * platform's token endpoint (docs/graphsim.md). It serves the same URLs,
+ * JSON field names and types, status codes and error shapes as the real
+ * services, from a tenant fixture held in memory, so m365ir's online code
+ * can be tested on a machine that cannot reach Microsoft.
+ *
+ * Threading: libmicrohttpd runs with one internal polling thread, so every
+ * handler runs on that thread, one request at a time. Nothing here locks;
+ * a change to MHD_USE_THREAD_PER_CONNECTION or a thread pool would need a
+ * lock around the state, the token store, the log and the random stream.
+ *
+ * Calling sequence of a request (server.c):
+ *	match a line of gs_routes[] (routes.c) by method and path pattern;
+ *	if the route names permissions, gs_auth_check() wants a bearer token
+ *	  issued by the token endpoint that carries one of them (401, 403);
+ *	the handler fills a struct gs_resp; server.c sends it and logs it.
+ *
+ * A handler never fails: whatever goes wrong becomes an HTTP answer in the
+ * shape the real service uses (gs_graph_error(), gs_token_error()).
+ */
+#ifndef GS_GRAPHSIM_H
+#define GS_GRAPHSIM_H
+
+#include "util/compat.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+#include <yyjson.h>
+
+/* Request bodies past this size are answered with 413. */
+#define GS_BODY_MAX (1u << 20)
+/* Captured {name} segments per route pattern. */
+#define GS_PARAMS_MAX 4
+/* Extra response headers per answer. */
+#define GS_HEADERS_MAX 8
+/* A GUID as text, with the NUL. */
+#define GS_GUID_LEN 37
+
+/* The public hosts that go into @odata.context and token claims. */
+#define GS_GRAPH_HOST "https://graph.microsoft.com"
+#define GS_GRAPH_RESOURCE "https://graph.microsoft.com"
+
+/* The tenant fixture: the original as loaded, and the live copy. */
+struct gs_state {
+	char *path;
+	yyjson_doc *fixture;
+	yyjson_mut_doc *doc;
+};
+
+/* One access token the token endpoint issued. */
+struct gs_token {
+	char *value;
+	char *app_id;
+	char **roles;
+	size_t nroles;
+	int64_t expires; /* seconds since the epoch */
+};
+
+struct gs_tokens {
+	struct gs_token *v;
+	size_t nr, alloc;
+};
+
+struct gs_server {
+	struct gs_state state;
+	struct gs_tokens tokens;
+	FILE *log;
+	uint64_t rng;
+	unsigned port;
+};
+
+struct gs_header {
+	const char *name;
+	char *value;
+};
+
+/* What a handler answers; server.c turns it into an MHD response. */
+struct gs_resp {
+	unsigned status;
+	const char *content_type; /* NULL: no body (204) */
+	struct ir_buf body;
+	struct gs_header headers[GS_HEADERS_MAX];
+	size_t nheaders;
+};
+
+struct gs_req {
+	struct MHD_Connection *conn;
+	char *uri;	     /* as sent, with the query string */
+	const char *method;  /* borrowed from libmicrohttpd */
+	const char *path;    /* decoded, without the query */
+	struct ir_buf body;
+	bool started;
+	char *params[GS_PARAMS_MAX]; /* the route's {name} segments */
+	size_t nparams;
+	char request_id[GS_GUID_LEN];
+	char client_request_id[GS_GUID_LEN + 64];
+	const struct gs_token *token; /* after gs_auth_check(), or NULL */
+};
+
+typedef void gs_handler(struct gs_server *gs, struct gs_req *req,
+			struct gs_resp *resp);
+
+/*
+ * One line of the routing table. `perms` lists the application
+ * permissions any one of which lets a caller in (api-map.md §F, the
+ * "least privileged" and "higher privileged" columns); NULL means the
+ * route takes no Graph bearer token (the token endpoint, /_sim).
+ */
+struct gs_route {
+	const char *method;
+	const char *pattern; /* "/v1.0/users/{id}": {x} matches one segment */
+	gs_handler *handler;
+	const char *const *perms;
+};
+
+extern const struct gs_route gs_routes[];
+extern const size_t gs_routes_nr;
+
+/* common.c: time, ids, encodings */
+int64_t gs_now(void);
+/* RFC 3339 UTC with `Z`, no fraction (Graph's date-time form). */
+void gs_format_time(char out[40], int64_t t);
+uint64_t gs_rand(struct gs_server *gs);
+void gs_guid(struct gs_server *gs, char out[GS_GUID_LEN]);
+void gs_base64url(struct ir_buf *out, const void *data, size_t len);
+/* Append the bytes `s` encodes to `out`; -1 when it is not base64url. */
+int gs_base64url_decode(struct ir_buf *out, const char *s);
+/* Decode application/x-www-form-urlencoded `s` in place; returns it. */
+char *gs_form_unescape(char *s);
+/*
+ * Look up `name` in a form-encoded or query string; returns a malloc'd
+ * decoded value the caller frees, or NULL when absent.
+ */
+char *gs_form_get(const char *form, const char *name);
+bool gs_str_eq_ci(const char *a, const char *b);
+
+/* resp.c: building answers */
+void gs_resp_init(struct gs_resp *resp);
+void gs_resp_release(struct gs_resp *resp);
+void gs_resp_header(struct gs_resp *resp, const char *name,
+		    const char *value);
+/* Serialise `root` of `doc` as the JSON body with `status`. */
+void gs_resp_json(struct gs_resp *resp, unsigned status, yyjson_mut_doc *doc,
+		  yyjson_mut_val *root);
+/* Graph's error body: {"error":{"code","message","innerError":{...}}}. */
+void gs_graph_error(struct gs_resp *resp, const struct gs_req *req,
+		    unsigned status, const char *code, const char *fmt, ...)
+	IR_PRINTF(5, 6);
+/* The identity platform's error body (error, error_codes, trace_id...). */
+void gs_token_error(struct gs_resp *resp, const struct gs_req *req,
+		    unsigned status, const char *error, long aadsts,
+		    const char *fmt, ...) IR_PRINTF(6, 7);
+
+/* state.c: the tenant */
+int gs_state_load(struct gs_state *st, const char *path,
+		  struct ir_err *err) IR_MUST_CHECK;
+void gs_state_reset(struct gs_state *st);
+void gs_state_release(struct gs_state *st);
+/* The whole state as JSON with object keys sorted (bytewise). */
+void gs_state_canonical(const struct gs_state *st, struct ir_buf *out);
+yyjson_mut_val *gs_state_users(const struct gs_state *st);
+/* A user by id or userPrincipalName (case-insensitive), or NULL. */
+yyjson_mut_val *gs_state_user(const struct gs_state *st, const char *key);
+/* An application by appId (client id), or NULL. */
+yyjson_mut_val *gs_state_app(const struct gs_state *st, const char *app_id);
+/* Is `name` this tenant's id or one of its verified domains? */
+bool gs_state_is_tenant(const struct gs_state *st, const char *name);
+const char *gs_state_tenant_id(const struct gs_state *st);
+
+/* log.c: --log FILE, one JSON line per request, secrets masked */
+void gs_log_request(struct gs_server *gs, const struct gs_req *req,
+		    unsigned status);
+
+/* token.c: the token endpoint and the tokens it issued */
+void gs_tokens_release(struct gs_tokens *t);
+/*
+ * Check the request's bearer token and that it carries one of `perms`.
+ * Returns true, or false with a 401 or 403 answer in `resp`.
+ */
+bool gs_auth_check(struct gs_server *gs, struct gs_req *req,
+		   const char *const *perms, struct gs_resp *resp);
+
+/* users.c: the user named by {id}, or false with Graph's 404 in resp. */
+bool gs_user_find(yyjson_mut_val **out, struct gs_server *gs,
+		  struct gs_req *req, struct gs_resp *resp);
+
+/* Handlers, one per route (routes.c has the table). */
+gs_handler gs_token_post;
+gs_handler gs_devicecode_post;
+gs_handler gs_users_list;
+gs_handler gs_users_get;
+gs_handler gs_users_patch;
+gs_handler gs_users_revoke;
+gs_handler gs_sim_state;
+gs_handler gs_sim_reset;
+
+/* server.c */
+struct MHD_Daemon;
+int gs_server_start(struct MHD_Daemon **out, struct gs_server *gs,
+		    unsigned port, struct ir_err *err) IR_MUST_CHECK;
+/* The base URL clients reach this request's server by (for nextLink). */
+void gs_request_base(struct ir_buf *out, struct gs_server *gs,
+		     const struct gs_req *req);
+/* A query argument, decoded by libmicrohttpd; borrowed, or NULL. */
+const char *gs_query(const struct gs_req *req, const char *name);
+/* A request header, case-insensitive; borrowed, or NULL. */
+const char *gs_header(const struct gs_req *req, const char *name);
+
+#endif
