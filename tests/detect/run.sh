@@ -5,7 +5,8 @@
 #
 # For every tests/detect/<slug>/ directory:
 #   hit-<what>.jsonl + hit-<what>.expect   the findings of <slug>, as TSV:
-#       severity, user, count, first_seen, evidence record numbers
+#       severity, user, count, first_seen, evidence record numbers,
+#       remediation command (or -)
 #   miss-<what>.jsonl (no .expect)         must produce no finding of <slug>
 # Each file is run as
 #   $M365IR analyze --only <slug> --json --tenant-domain contoso.com FILE
@@ -41,10 +42,17 @@ run() {
 		sed 's/^/# /' "$tmp/stderr"
 		return 1
 	fi
+	# The remediation command is part of the contract: a detection that
+	# points at the wrong step sends the admin to fix the wrong thing.
 	jq -r --arg slug "$1" 'select(.detection == $slug) |
 		[.severity, .user, (.count|tostring), .first_seen,
-		 ([.evidence[].record|tostring]|join(","))] | @tsv' \
-		"$tmp/json" | LC_ALL=C sort
+		 ([.evidence[].record|tostring]|join(",")),
+		 (.remediation // "-")] | @tsv' \
+		"$tmp/json" >"$tmp/tsv" || {
+		echo "# jq could not read the findings"
+		return 1
+	}
+	LC_ALL=C sort "$tmp/tsv"
 }
 
 for dir in "$here"/*/; do

@@ -3,8 +3,9 @@
 #
 # events-summary.sh - `m365ir events` never leaves things out silently:
 # copies of records already printed are counted per file on stderr (exit
-# stays 0: nothing was lost), and a file of bad records gets its first 20
-# reasons and a count of the rest rather than one line per record.
+# stays 0: nothing was lost), records without an id are never taken for
+# copies, and a file of bad records gets its first 20 reasons and a count
+# of the rest rather than one line per record.
 set -u
 [ -n "${M365IR:-}" ] && [ -x "$M365IR" ] || { echo "SKIP: no M365IR"; exit 77; }
 fx="$SRCDIR/tests/fixtures/analyze"
@@ -21,6 +22,14 @@ n=$(wc -l <"$fx/forward-rule.jsonl")
 [ "$(wc -l <"$tmp/out")" -eq "$n" ] || nok "the second copy was printed"
 grep -q "forward-rule.jsonl: $n records, $n events, 0 failed, $n duplicates" \
 	"$tmp/err" || nok "no duplicate count on stderr: $(cat "$tmp/err")"
+
+# Records without an id are never duplicates: nothing says they are one.
+printf '%s\n%s\n' \
+	'{"CreationTime":"2024-05-06T08:00:00","Operation":"Set-Mailbox","UserId":"a@contoso.com"}' \
+	'{"CreationTime":"2024-05-06T08:00:00","Operation":"Set-Mailbox","UserId":"a@contoso.com"}' \
+	>"$tmp/noid.jsonl"
+"$M365IR" events "$tmp/noid.jsonl" >"$tmp/out" 2>"$tmp/err"
+[ "$(wc -l <"$tmp/out")" -eq 2 ] || nok "id-less records were merged"
 
 i=0
 while [ $i -lt 30 ]; do echo '{"not":"a record"}'; i=$((i + 1)); done >"$tmp/bad.jsonl"

@@ -860,7 +860,9 @@ test_det_identity__consent(void **state)
 	assert_int_equal(fd->severity, IR_SEV_HIGH);
 	assert_non_null(strstr(fd->summary, "Mail.Read (user consent, with "
 					    "offline_access)"));
-	assert_non_null(fd->remediation);
+	assert_string_equal(fd->remediation,
+			    "m365ir remediate gina@contoso.com --steps "
+			    "sessions-and-password");
 	assert_int_equal(find(&f, "admin@contoso.com", NULL)->severity,
 			 IR_SEV_MEDIUM);
 	assert_int_equal(find(&f, "hank@contoso.com", NULL)->severity,

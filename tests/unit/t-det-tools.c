@@ -129,7 +129,9 @@ test_det_tools__tool_success_is_high(void **state)
 	assert_int_equal(fd->evidence[0].record, 2);
 	assert_non_null(strstr(fd->summary, "198.51.100.7, 203.0.113.9"));
 	assert_non_null(strstr(fd->summary, "1 succeeded"));
-	assert_non_null(fd->remediation);
+	assert_string_equal(fd->remediation,
+			    "m365ir remediate amy@contoso.com --steps "
+			    "sessions-and-password");
 	ir_findings_release(&f);
 }
 

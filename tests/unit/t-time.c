@@ -339,7 +339,6 @@ test_time__naive_is_utc(void **state)
 
 	setenv("TZ", "Europe/Amsterdam", 1);
 	tzset();
-	assert_string_equal(getenv("TZ"), "Europe/Amsterdam");
 	assert_int_equal(ir_time_parse(&a, "2025-07-10 00:00", 16, NULL, 0,
 				       NULL), 0);
 	assert_int_equal(ir_time_parse(&b, "2025-07-11 00:00", 16, NULL, 0,
