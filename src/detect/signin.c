@@ -10,6 +10,8 @@
  */
 #include "util/compat.h"
 
+#include <ctype.h>
+
 #include <strings.h>
 
 #include "util/parse.h"
@@ -52,6 +54,16 @@ ir_det_op_is(const char *op, const char *name)
 	char a[256], b[256];
 
 	if (!op)
+		return false;
+	/*
+	 * Every detection asks this of every event, and most pairs differ
+	 * in their first letter: reject those before copying anything.
+	 */
+	while (*op && (unsigned char)*op <= ' ')
+		op++;
+	while (*name && (unsigned char)*name <= ' ')
+		name++;
+	if (tolower((unsigned char)*op) != tolower((unsigned char)*name))
 		return false;
 	op_norm(a, sizeof(a), op);
 	op_norm(b, sizeof(b), name);
