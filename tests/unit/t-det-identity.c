@@ -121,6 +121,10 @@ test_det_identity__op_is(void **state)
 	assert_false(ir_det_op_is("Add service principal credentials.",
 				  "Add service principal"));
 	assert_false(ir_det_op_is(NULL, "Update user"));
+	/* leading space and case must not trip the first-letter shortcut */
+	assert_true(ir_det_op_is("  update user.", "Update user"));
+	assert_false(ir_det_op_is("Delete user.", "Update user"));
+	assert_false(ir_det_op_is("", "Update user"));
 }
 
 static void
