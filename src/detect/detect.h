@@ -51,6 +51,13 @@ struct ir_detection {
 		      struct ir_findings *out);
 	void (*finish)(void *state, struct ir_findings *out); /* may be NULL */
 	void (*free)(void *state);			       /* may be NULL */
+	/*
+	 * A late detection correlates the findings of the others: the
+	 * runner calls its finish() after every other detection's finish(),
+	 * so `out` then holds all their findings (never another late
+	 * detection's, whose order among themselves is the registry's).
+	 */
+	bool late;
 };
 
 /* Every detection, alphabetical by id, NULL-terminated (registry.c). */
@@ -85,6 +92,7 @@ void ir_detect_run_free(struct ir_detect_run *run);
 extern const struct ir_detection ir_det_app_consent;
 extern const struct ir_detection ir_det_app_credential;
 extern const struct ir_detection ir_det_attack_tool;
+extern const struct ir_detection ir_det_attacker_ip;
 extern const struct ir_detection ir_det_audit_tampering;
 extern const struct ir_detection ir_det_brute_force;
 extern const struct ir_detection ir_det_inbox_rule_forward;

@@ -2,7 +2,9 @@
 /*
  * findings-sort.c - the order people read findings in: the user at most
  * risk first. A user's rank is their worst severity, then their number of
- * findings, then their name, so equal inputs always give equal output.
+ * findings, then who was hit first (the original victim before the
+ * accounts the attacker moved on to), then their name, so equal inputs
+ * always give equal output.
  */
 #include "util/compat.h"
 
@@ -14,6 +16,8 @@ struct user_rank {
 	const char *user;
 	enum ir_severity worst;
 	size_t n;
+	struct ir_time first; /* earliest first_seen among their findings */
+	bool has_first;
 };
 
 /* qsort has no payload argument; the ranks live here during one sort. */
@@ -49,6 +53,10 @@ cmp_finding(const void *pa, const void *pb)
 		return ra->worst > rb->worst ? -1 : 1;
 	if (ra->n != rb->n)
 		return ra->n > rb->n ? -1 : 1;
+	if (ra->has_first != rb->has_first)
+		return ra->has_first ? -1 : 1;
+	if (ra->has_first && (c = ir_time_cmp(ra->first, rb->first)))
+		return c;
 	if ((c = strcmp(a->user, b->user)))
 		return c;
 	if (a->severity != b->severity)
@@ -76,12 +84,18 @@ build_ranks(const struct ir_findings *f)
 			;
 		if (j == nranks) {
 			IR_ALLOC_GROW(ranks, nranks + 1, alloc);
-			ranks[nranks++] =
-				(struct user_rank){fd->user, fd->severity, 0};
+			ranks[nranks++] = (struct user_rank){
+				.user = fd->user, .worst = fd->severity};
 		}
 		if (fd->severity > ranks[j].worst)
 			ranks[j].worst = fd->severity;
 		ranks[j].n++;
+		if (fd->has_time &&
+		    (!ranks[j].has_first ||
+		     ir_time_cmp(fd->first_seen, ranks[j].first) < 0)) {
+			ranks[j].first = fd->first_seen;
+			ranks[j].has_first = true;
+		}
 	}
 }
 

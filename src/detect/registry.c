@@ -13,6 +13,7 @@ const struct ir_detection *const ir_detections[] = {
 	&ir_det_app_consent,
 	&ir_det_app_credential,
 	&ir_det_attack_tool,
+	&ir_det_attacker_ip,
 	&ir_det_audit_tampering,
 	&ir_det_brute_force,
 	&ir_det_inbox_rule_forward,

@@ -149,12 +149,14 @@ ir_detect_run_event(struct ir_detect_run *run, const struct ir_event *ev,
 		run->det[i]->event(run->state[i], ev, out);
 }
 
+/* Late detections read the others' findings, so they finish last. */
 void
 ir_detect_run_finish(struct ir_detect_run *run, struct ir_findings *out)
 {
-	for (size_t i = 0; i < run->n; i++)
-		if (run->det[i]->finish)
-			run->det[i]->finish(run->state[i], out);
+	for (int late = 0; late <= 1; late++)
+		for (size_t i = 0; i < run->n; i++)
+			if (run->det[i]->finish && run->det[i]->late == late)
+				run->det[i]->finish(run->state[i], out);
 }
 
 void

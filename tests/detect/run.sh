@@ -11,6 +11,10 @@
 # Each file is run as
 #   $M365IR analyze --only <slug> --json --tenant-domain contoso.com FILE
 # and each finding line is turned into TSV with jq, sorted, and compared.
+# A detection that correlates others' findings (a late one, detect.h)
+# finds nothing alone: tests/detect/<slug>/only lists the other slugs to
+# run alongside it (white-space separated); only <slug>'s findings are
+# compared.
 # Output is TAP; the exit status is non-zero when any case fails, and the
 # diff is shown. Exit 77 (skip) only when $M365IR is not set or missing.
 set -u
@@ -33,8 +37,16 @@ failed=0
 
 # run SLUG FILE: the TSV of SLUG's findings for FILE on stdout.
 run() {
-	"$M365IR" analyze --only "$1" --json --tenant-domain contoso.com \
-		"$2" 2>"$tmp/stderr" >"$tmp/json"
+	rslug=$1
+	rfile=$2
+	set -- --only "$rslug"
+	if [ -f "$here/$rslug/only" ]; then
+		for extra in $(cat "$here/$rslug/only"); do
+			set -- "$@" --only "$extra"
+		done
+	fi
+	"$M365IR" analyze "$@" --json --tenant-domain contoso.com \
+		"$rfile" 2>"$tmp/stderr" >"$tmp/json"
 	rc=$?
 	# 0 nothing found, 1 findings; anything else is a failure to run.
 	if [ "$rc" -gt 1 ]; then
@@ -44,7 +56,7 @@ run() {
 	fi
 	# The remediation command is part of the contract: a detection that
 	# points at the wrong step sends the admin to fix the wrong thing.
-	jq -r --arg slug "$1" 'select(.detection == $slug) |
+	jq -r --arg slug "$rslug" 'select(.detection == $slug) |
 		[.severity, .user, (.count|tostring), .first_seen,
 		 ([.evidence[].record|tostring]|join(",")),
 		 (.remediation // "-")] | @tsv' \

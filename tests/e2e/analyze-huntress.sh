@@ -27,10 +27,11 @@ check() { # description, command...
 "$M365IR" analyze "$csv" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 check "findings: exit 1 (got $rc)" [ $rc -eq 1 ]
-# The first user block is the one most at risk: it must be DebraB.
-first=$(grep -m1 '^[^ ].*@' "$tmp/out")
-check "compromised user first: $first" \
-	[ "$first" = debrab@m365b132131.onmicrosoft.com ]
+# The user blocks: DebraB (the hiding rules) first, as the account hit
+# first at equal rank, then AlexW (signed in from the rules' address).
+users=$(grep '^[^ ].*@' "$tmp/out" | tr '\n' ' ')
+check "compromised users: $users" [ "$users" = \
+	"debrab@m365b132131.onmicrosoft.com alexw@m365b132131.onmicrosoft.com " ]
 # 38 one-letter rules spell a flag in creation order: one finding, every
 # letter (rule "3" moves to Inbox, not Conversation History, and must not
 # drop out of the sequence), each behaviour counted.
@@ -39,7 +40,10 @@ check "names the attacker's inbox rules, the flag complete" \
 check "counts each behaviour" \
 	grep -q '): 37 move mail from "flag@ctf.com" to "Conversation History", 1 moves it to "Inbox"; all mark it read and stop other rules' "$tmp/out"
 check "one finding for the burst, not one per behaviour" \
-	grep -q '^1 user at risk: 1 finding (1 high)' "$tmp/out"
+	grep -q '^2 users at risk: 2 findings (2 high)' "$tmp/out"
+# AlexW signed in five times from the address the rules came from.
+check "AlexW flagged for using the attacker's address" \
+	grep -q '^  HIGH  *attacker-ip  *alexw@m365b132131.onmicrosoft.com used 185.73.124.135 (5 events from 2023-09-26T02:12:55Z), an address from which the attack on debrab@m365b132131.onmicrosoft.com was carried out (inbox-rule-hide at 2023-09-26T01:56:15Z)' "$tmp/out"
 check "says what the rules do (mail from flag@ctf.com moved away)" \
 	grep -q 'flag@ctf.com.*Conversation History' "$tmp/out"
 check "says when (the first rule, 2023-09-26T01:56:15Z)" \

@@ -138,6 +138,22 @@ test_findings__sort_puts_worst_user_first(void **state)
 	ir_findings_release(&f);
 }
 
+/* Equal risk: the account hit first (the original victim) leads. */
+static void
+test_findings__sort_ties_by_first_seen(void **state)
+{
+	struct ir_findings f = IR_FINDINGS_INIT;
+	struct ir_event late = event_at(2000, 1, NULL);
+	struct ir_event early = event_at(1000, 2, NULL);
+
+	hit(&f, &det_a, IR_SEV_HIGH, "alexw@contoso.com", "ip", &late);
+	hit(&f, &det_b, IR_SEV_HIGH, "debrab@contoso.com", "rule", &early);
+	ir_findings_sort(&f);
+	assert_string_equal(f.v[0]->user, "debrab@contoso.com");
+	assert_string_equal(f.v[1]->user, "alexw@contoso.com");
+	ir_findings_release(&f);
+}
+
 static void
 test_findings__json_follows_the_contract(void **state)
 {
@@ -208,6 +224,7 @@ main(void)
 		cmocka_unit_test(
 			test_findings__many_subjects_survive_reindexing),
 		cmocka_unit_test(test_findings__sort_puts_worst_user_first),
+		cmocka_unit_test(test_findings__sort_ties_by_first_seen),
 		cmocka_unit_test(test_findings__json_follows_the_contract),
 		cmocka_unit_test(test_detect__remediation_quotes_odd_users),
 	};
