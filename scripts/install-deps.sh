@@ -17,7 +17,7 @@ set -eu
 
 # Keep in step with CMakeLists.txt (find_package / pkg_check_modules).
 PKGS="cmake make gcc pkg-config clang libclang-rt-14-dev libcmocka-dev jq time
-	libmicrohttpd-dev curl"
+	libmicrohttpd-dev curl libssl-dev openssl"
 YYJSON_PKGS="libyyjson-dev libyyjson0"
 PIN_FILE=/etc/apt/preferences.d/m365ir-yyjson
 SRC_FILE=/etc/apt/sources.list.d/m365ir-trixie.sources

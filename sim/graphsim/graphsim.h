@@ -58,11 +58,40 @@ struct gs_token {
 	char **roles;
 	size_t nroles;
 	int64_t expires; /* seconds since the epoch */
+	char *scp;	 /* delegated: space-separated scopes; app: NULL */
+	char *user_id;	 /* delegated: the signed-in user's id; app: NULL */
 };
 
+/* A refresh token from a delegated flow (devicecode.c). */
+struct gs_refresh {
+	char *value, *app_id, *user_id, *scope;
+	int64_t expires;
+};
+
+enum gs_devcode_state {
+	GS_DC_PENDING,
+	GS_DC_APPROVED,
+	GS_DC_DECLINED,
+	GS_DC_REDEEMED,
+};
+
+/* One device code from /devicecode, until it is redeemed or forgotten. */
+struct gs_devcode {
+	char *device_code, *user_code, *app_id, *scope, *user_id;
+	int64_t expires;      /* seconds since the epoch */
+	int64_t last_poll_ms; /* 0: never polled */
+	int64_t interval;     /* seconds */
+	enum gs_devcode_state state;
+};
+
+/* Everything the token endpoint remembers; gs_tokens_release frees all. */
 struct gs_tokens {
 	struct gs_token *v;
 	size_t nr, alloc;
+	struct gs_refresh *rt;
+	size_t nrt, alloc_rt;
+	struct gs_devcode *dc;
+	size_t ndc, alloc_dc;
 };
 
 struct gs_server {
@@ -180,9 +209,36 @@ void gs_tokens_release(struct gs_tokens *t);
 /*
  * Check the request's bearer token and that it carries one of `perms`.
  * Returns true, or false with a 401 or 403 answer in `resp`.
+ * An app-only token needs the name in its roles, a delegated token in
+ * its scp. A name written "app:X" counts for roles only, "delegated:X"
+ * for scp only; a plain name (documented in both columns) for either.
  */
 bool gs_auth_check(struct gs_server *gs, struct gs_req *req,
 		   const char *const *perms, struct gs_resp *resp);
+/*
+ * Mint and remember an access token for `app`: app-only when `user` is
+ * NULL, else delegated for `user` with scopes `scp`. Returns it (borrowed).
+ */
+const char *gs_token_issue(struct gs_server *gs, yyjson_mut_val *app,
+			   yyjson_mut_val *user, const char *scp);
+/* Cache-Control and Pragma, as the token endpoint sends on success. */
+void gs_token_nocache(struct gs_resp *resp);
+
+/*
+ * jwt.c: a certificate client assertion (client_assertion_type and
+ * client_assertion) checked against the app's keyCredentials. Returns
+ * true, or false with the identity platform's error in `resp`.
+ */
+bool gs_assertion_check(struct gs_server *gs, struct gs_req *req,
+			struct gs_resp *resp, yyjson_mut_val *app,
+			const char *client_id, const char *type,
+			const char *assertion);
+
+/* devicecode.c: the device code and refresh token grants. */
+void gs_delegated_grant(struct gs_server *gs, struct gs_req *req,
+			struct gs_resp *resp, yyjson_mut_val *app,
+			const char *grant);
+void gs_delegated_release(struct gs_tokens *t);
 
 /* users.c: the user named by {id}, or false with Graph's 404 in resp. */
 bool gs_user_find(yyjson_mut_val **out, struct gs_server *gs,
@@ -197,6 +253,29 @@ gs_handler gs_users_patch;
 gs_handler gs_users_revoke;
 gs_handler gs_sim_state;
 gs_handler gs_sim_reset;
+gs_handler gs_sim_devicecode_approve;
+gs_handler gs_sim_devicecode_decline;
+gs_handler gs_sim_devicecode_expire;
+/* messagerules.c: Graph inbox rules (api-map.md §B.3) */
+gs_handler gs_rules_list;
+gs_handler gs_rules_get;
+gs_handler gs_rules_patch;
+gs_handler gs_rules_delete;
+/* authmethods.c: authentication methods and requirements (§B.5) */
+gs_handler gs_authm_list;
+gs_handler gs_authm_list_authenticator;
+gs_handler gs_authm_list_phone;
+gs_handler gs_authm_delete_authenticator;
+gs_handler gs_authm_delete_phone;
+gs_handler gs_authreq_get;
+gs_handler gs_authreq_patch;
+/* exo.c: Exchange admin REST InvokeCommand (§C) */
+gs_handler gs_exo_invoke;
+/*
+ * exo.c: a fixture mailbox by UserPrincipalName, PrimarySmtpAddress,
+ * Alias, DisplayName or ExchangeGuid (case-insensitive), or NULL.
+ */
+yyjson_mut_val *gs_mailbox_find(const struct gs_state *st, const char *key);
 
 /* server.c */
 struct MHD_Daemon;

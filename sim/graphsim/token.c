@@ -3,8 +3,10 @@
  * token.c - the identity platform's token endpoint, and the check every
  * Graph route makes on the bearer token it issued.
  *
- * POST /{tenant}/oauth2/v2.0/token, form-encoded, client credentials with
- * a client secret (v2-oauth2-client-creds-grant-flow.md; api-map.md D'.1).
+ * POST /{tenant}/oauth2/v2.0/token, form-encoded: client credentials with
+ * a client secret (v2-oauth2-client-creds-grant-flow.md; api-map.md D'.1)
+ * or a certificate client assertion (jwt.c; D'.2), and the device code
+ * and refresh token grants of the delegated flows (devicecode.c; D'.3).
  * Each refusal uses the status, "error" and AADSTS code the service sends
  * for it, in the body shape of token.error.invalid_scope.response.json.
  *
@@ -14,10 +16,10 @@
  * remembers are accepted, so a hand-made payload gets nowhere. The roles
  * are copied from the app's fixture entry when the token is issued, as
  * the real service does: a later change to the app does not change them.
+ * A delegated token carries scp (the scopes the user consented to) and
+ * the user's oid/upn instead of roles.
  *
- * NEEDSWORK: certificate client assertions (RS256/x5t, PS256/x5t#S256),
- * the device code flow and HTTP Basic client authentication are refused
- * with a clear unsupported_grant_type answer for now (docs/graphsim.md).
+ * NEEDSWORK: HTTP Basic client authentication is not read.
  */
 #include "util/compat.h"
 
@@ -42,8 +44,11 @@ gs_tokens_release(struct gs_tokens *t)
 		free(k->roles);
 		free(k->value);
 		free(k->app_id);
+		free(k->scp);
+		free(k->user_id);
 	}
 	free(t->v);
+	gs_delegated_release(t);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -57,6 +62,8 @@ forget_oldest(struct gs_tokens *t)
 	free(k->roles);
 	free(k->value);
 	free(k->app_id);
+	free(k->scp);
+	free(k->user_id);
 	memmove(t->v, t->v + 1, (t->nr - 1) * sizeof(*t->v));
 	t->nr--;
 }
@@ -73,10 +80,37 @@ add_part(struct ir_buf *tok, yyjson_mut_doc *doc, yyjson_mut_val *v)
 	free(json);
 }
 
-/* The claims of an app-only Graph access token (v1.0 token format). */
+static void
+copy_claim(yyjson_mut_doc *doc, yyjson_mut_val *c, const char *name,
+	   yyjson_mut_val *user, const char *prop)
+{
+	yyjson_mut_val *v = yyjson_mut_obj_get(user, prop);
+
+	yyjson_mut_obj_add_val(doc, c, name, v ? yyjson_mut_val_mut_copy(doc, v)
+					       : yyjson_mut_null(doc));
+}
+
+/* The user-only claims of a delegated token, after app_displayname. */
+static void
+user_claims(yyjson_mut_doc *doc, yyjson_mut_val *c, yyjson_mut_val *user,
+	    const char *scp)
+{
+	yyjson_mut_obj_add_str(doc, c, "idtyp", "user");
+	copy_claim(doc, c, "name", user, "displayName");
+	copy_claim(doc, c, "oid", user, "id");
+	yyjson_mut_obj_add_strcpy(doc, c, "scp", scp ? scp : "");
+	copy_claim(doc, c, "sub", user, "id");
+	copy_claim(doc, c, "unique_name", user, "userPrincipalName");
+	copy_claim(doc, c, "upn", user, "userPrincipalName");
+}
+
+/*
+ * The claims of a Graph access token (v1.0 token format): app-only with
+ * roles when `user` is NULL, else delegated with scp.
+ */
 static yyjson_mut_val *
 claims(yyjson_mut_doc *doc, struct gs_server *gs, yyjson_mut_val *app,
-       int64_t now)
+       yyjson_mut_val *user, const char *scp, int64_t now)
 {
 	yyjson_mut_val *c = yyjson_mut_obj(doc);
 	const char *tid = gs_state_tenant_id(&gs->state);
@@ -95,21 +129,26 @@ claims(yyjson_mut_doc *doc, struct gs_server *gs, yyjson_mut_val *app,
 	yyjson_mut_obj_add_int(doc, c, "exp", now + TOKEN_LIFETIME);
 	yyjson_mut_obj_add_strcpy(doc, c, "app_displayname", name ? name : "");
 	yyjson_mut_obj_add_strcpy(doc, c, "appid", app_id);
+	if (user) {
+		user_claims(doc, c, user, scp);
+		goto tail;
+	}
 	yyjson_mut_obj_add_str(doc, c, "idtyp", "app");
 	yyjson_mut_obj_add_val(doc, c, "roles",
 			       yyjson_mut_is_arr(roles) ?
 			       yyjson_mut_val_mut_copy(doc, roles) :
 			       yyjson_mut_arr(doc));
 	yyjson_mut_obj_add_strcpy(doc, c, "sub", app_id);
+tail:
 	yyjson_mut_obj_add_strcpy(doc, c, "tid", tid);
 	yyjson_mut_obj_add_str(doc, c, "ver", "1.0");
 	ir_buf_release(&iss);
 	return c;
 }
 
-/* Mint a token for `app` and remember it; returns it (borrowed). */
-static const char *
-issue(struct gs_server *gs, yyjson_mut_val *app)
+const char *
+gs_token_issue(struct gs_server *gs, yyjson_mut_val *app,
+	       yyjson_mut_val *user, const char *scp)
 {
 	yyjson_mut_doc *doc = yyjson_mut_doc_new(NULL);
 	yyjson_mut_val *hdr = yyjson_mut_obj(doc);
@@ -122,7 +161,7 @@ issue(struct gs_server *gs, yyjson_mut_val *app)
 
 	yyjson_mut_obj_add_str(doc, hdr, "typ", "JWT");
 	yyjson_mut_obj_add_str(doc, hdr, "alg", "none");
-	c = claims(doc, gs, app, now);
+	c = claims(doc, gs, app, user, scp, now);
 	add_part(&tok, doc, hdr);
 	ir_buf_addch(&tok, '.');
 	add_part(&tok, doc, c);
@@ -143,8 +182,16 @@ issue(struct gs_server *gs, yyjson_mut_val *app)
 	k->app_id = xstrdup(yyjson_mut_get_str(yyjson_mut_obj_get(c,
 								  "appid")));
 	k->expires = now + TOKEN_LIFETIME;
+	if (user) {
+		const char *oid = yyjson_mut_get_str(yyjson_mut_obj_get(c,
+								       "oid"));
+
+		k->scp = xstrdup(scp ? scp : "");
+		k->user_id = xstrdup(oid ? oid : "");
+	}
 	roles = yyjson_mut_obj_get(c, "roles");
-	k->roles = xcalloc(yyjson_mut_arr_size(roles) + 1, sizeof(char *));
+	k->roles = xcalloc(yyjson_mut_arr_size(roles) + 1,
+			   sizeof(char *));
 	{
 		yyjson_mut_arr_iter it = yyjson_mut_arr_iter_with(roles);
 
@@ -155,6 +202,13 @@ issue(struct gs_server *gs, yyjson_mut_val *app)
 	}
 	yyjson_mut_doc_free(doc);
 	return k->value;
+}
+
+void
+gs_token_nocache(struct gs_resp *resp)
+{
+	gs_resp_header(resp, "Cache-Control", "no-store, no-cache");
+	gs_resp_header(resp, "Pragma", "no-cache");
 }
 
 static void
@@ -169,8 +223,7 @@ token_ok(struct gs_resp *resp, const char *token)
 	yyjson_mut_obj_add_strcpy(doc, root, "access_token", token);
 	gs_resp_json(resp, 200, doc, root);
 	resp->content_type = "application/json; charset=utf-8";
-	gs_resp_header(resp, "Cache-Control", "no-store, no-cache");
-	gs_resp_header(resp, "Pragma", "no-cache");
+	gs_token_nocache(resp);
 	yyjson_mut_doc_free(doc);
 }
 
@@ -185,28 +238,22 @@ missing(struct gs_resp *resp, const struct gs_req *req, const char *name)
 }
 
 static bool
+is_delegated_grant(const char *grant)
+{
+	return !strcmp(grant, "urn:ietf:params:oauth:grant-type:device_code") ||
+	       !strcmp(grant, "refresh_token");
+}
+
+static bool
 check_grant(struct gs_resp *resp, const struct gs_req *req,
-	    const char *grant, const char *assertion)
+	    const char *grant)
 {
 	if (!grant || !*grant)
 		return missing(resp, req, "grant_type");
-	if (!strcmp(grant, "urn:ietf:params:oauth:grant-type:device_code")) {
-		gs_token_error(resp, req, 400, "unsupported_grant_type",
-			       70003, "The app requested an unsupported "
-			       "grant type '%s'. graphsim does not "
-			       "implement the device code flow yet.", grant);
-		return false;
-	}
-	if (strcmp(grant, "client_credentials")) {
+	if (strcmp(grant, "client_credentials") && !is_delegated_grant(grant)) {
 		gs_token_error(resp, req, 400, "unsupported_grant_type",
 			       70003, "The app requested an unsupported "
 			       "grant type '%s'.", grant);
-		return false;
-	}
-	if (assertion) {
-		gs_token_error(resp, req, 400, "unsupported_grant_type",
-			       70003, "graphsim does not verify certificate "
-			       "client assertions yet; use a client secret.");
 		return false;
 	}
 	return true;
@@ -237,7 +284,8 @@ check_scope(struct gs_resp *resp, const struct gs_req *req,
 			       scope);
 		return false;
 	}
-	if (strcasecmp(scope, GS_GRAPH_RESOURCE "/.default")) {
+	if (strcasecmp(scope, GS_GRAPH_RESOURCE "/.default") &&
+	    strcasecmp(scope, "https://outlook.office365.com/.default")) {
 		gs_token_error(resp, req, 400, "invalid_scope", 70011,
 			       "The provided value for the input parameter "
 			       "'scope' is not valid. The scope %s is not "
@@ -293,7 +341,7 @@ check_secret(struct gs_resp *resp, const struct gs_req *req,
 }
 
 struct token_form {
-	char *grant, *client_id, *secret, *assertion, *scope;
+	char *grant, *client_id, *secret, *assertion, *scope, *assertion_type;
 };
 
 static void
@@ -304,6 +352,7 @@ form_release(struct token_form *f)
 	free(f->secret);
 	free(f->assertion);
 	free(f->scope);
+	free(f->assertion_type);
 }
 
 static void
@@ -320,7 +369,7 @@ answer_form(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp,
 			       "signing into the correct cloud.", tenant);
 		return;
 	}
-	if (!check_grant(resp, req, f->grant, f->assertion))
+	if (!check_grant(resp, req, f->grant))
 		return;
 	if (!f->client_id || !*f->client_id) {
 		missing(resp, req, "client_id");
@@ -334,10 +383,20 @@ answer_form(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp,
 			       tenant);
 		return;
 	}
-	if (!check_secret(resp, req, app, f->client_id, f->secret) ||
-	    !check_scope(resp, req, f->scope))
+	if (is_delegated_grant(f->grant)) {
+		gs_delegated_grant(gs, req, resp, app, f->grant);
 		return;
-	token_ok(resp, issue(gs, app));
+	}
+	if (f->assertion ? !gs_assertion_check(gs, req, resp, app,
+					       f->client_id,
+					       f->assertion_type,
+					       f->assertion) :
+			   !check_secret(resp, req, app, f->client_id,
+					 f->secret))
+		return;
+	if (!check_scope(resp, req, f->scope))
+		return;
+	token_ok(resp, gs_token_issue(gs, app, NULL, NULL));
 }
 
 void
@@ -351,19 +410,11 @@ gs_token_post(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp)
 	f.secret = gs_form_get(body, "client_secret");
 	f.assertion = gs_form_get(body, "client_assertion");
 	f.scope = gs_form_get(body, "scope");
+	f.assertion_type = gs_form_get(body, "client_assertion_type");
 	answer_form(gs, req, resp, &f);
 	if (f.secret)
 		explicit_bzero(f.secret, strlen(f.secret));
 	form_release(&f);
-}
-
-void
-gs_devicecode_post(struct gs_server *gs, struct gs_req *req,
-		   struct gs_resp *resp)
-{
-	gs_token_error(resp, req, 400, "unsupported_grant_type", 70003,
-		       "graphsim does not implement the device code flow "
-		       "yet.");
 }
 
 static const struct gs_token *
@@ -388,6 +439,48 @@ unauthorized(struct gs_resp *resp, const struct gs_req *req,
 	return false;
 }
 
+/* "app:X" and "delegated:X" limit a name to one kind (graphsim.h). */
+static const char *
+perm_name(const char *perm, bool delegated)
+{
+	if (!strncmp(perm, "app:", 4))
+		return delegated ? NULL : perm + 4;
+	if (!strncmp(perm, "delegated:", 10))
+		return delegated ? perm + 10 : NULL;
+	return perm;
+}
+
+static bool
+has_role(const struct gs_token *k, const char *perm)
+{
+	const char *name = perm_name(perm, false);
+
+	for (size_t j = 0; name && j < k->nroles; j++)
+		if (!strcmp(name, k->roles[j]))
+			return true;
+	return false;
+}
+
+/* Scopes compare without case, as the service treats them. */
+static bool
+has_scp(const char *scp, const char *perm)
+{
+	const char *name = perm_name(perm, true);
+	size_t n = name ? strlen(name) : 0;
+
+	for (const char *p = scp; name && *p;) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len == n && !strncasecmp(p, name, n))
+			return true;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return false;
+}
+
 bool
 gs_auth_check(struct gs_server *gs, struct gs_req *req,
 	      const char *const *perms, struct gs_resp *resp)
@@ -406,9 +499,9 @@ gs_auth_check(struct gs_server *gs, struct gs_req *req,
 				    "the token is expired.");
 	req->token = k;
 	for (size_t i = 0; perms[i]; i++)
-		for (size_t j = 0; j < k->nroles; j++)
-			if (!strcmp(perms[i], k->roles[j]))
-				return true;
+		if (k->scp ? has_scp(k->scp, perms[i]) :
+			     has_role(k, perms[i]))
+			return true;
 	gs_graph_error(resp, req, 403, "Authorization_RequestDenied",
 		       "Insufficient privileges to complete the operation.");
 	return false;

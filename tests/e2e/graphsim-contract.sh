@@ -97,6 +97,46 @@ contract graph/error.example.json 403 GET /v1.0/users \
 	--data-urlencode scope=https://graph.microsoft.com/.default |
 	jq -r .access_token)"
 
+# Mailbox and MFA routes (graphsim-mail): an app with MailboxSettings,
+# UserAuthenticationMethod, Policy and Exchange.ManageAsApp roles.
+mtok() { # mtok SCOPE
+	curl -s "$base/contoso.com/oauth2/v2.0/token" \
+		-d grant_type=client_credentials \
+		-d client_id=22222222-3333-4444-8555-666666666666 \
+		--data-urlencode 'client_secret=gs~MailSecret.abcdef0123456789ABCDEF' \
+		--data-urlencode "scope=$1" | jq -r .access_token
+}
+mauth="Authorization: Bearer $(mtok https://graph.microsoft.com/.default)"
+rules=/v1.0/users/$user/mailFolders/inbox/messageRules
+contract graph/users-mailFolders-inbox-messageRules.GET.v1.response.json 200 \
+	GET "$rules" -H "$mauth"
+contract graph/users-mailFolders-inbox-messageRules-id.GET.v1.response.json \
+	200 GET "$rules/AQAAAJ5dZqA=" -H "$mauth"
+contract graph/users-mailFolders-inbox-messageRules-id.PATCH.v1.response.json \
+	200 PATCH "$rules/AQAAAJ5dZqA=" -H "$mauth" \
+	-H 'Content-Type: application/json' \
+	-d @"$ex/graph/users-mailFolders-inbox-messageRules-id.PATCH.v1.request.json"
+# The admin's methods are the docs example's kinds (FIDO2, Windows Hello).
+contract graph/users-authentication-methods.GET.v1.response.json 200 \
+	GET /v1.0/users/admin@contoso.com/authentication/methods -H "$mauth"
+contract graph/users-authentication-microsoftAuthenticatorMethods.GET.v1.response.json \
+	200 GET /v1.0/users/$user/authentication/microsoftAuthenticatorMethods \
+	-H "$mauth"
+contract graph/users-authentication-requirements.GET.beta.response.json 200 \
+	GET /beta/users/$user/authentication/requirements -H "$mauth"
+xauth="Authorization: Bearer $(mtok https://outlook.office365.com/.default)"
+invoke=/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand
+# The captured request names a mailbox the fixture lacks; ask for Alex's.
+jq -c '.CmdletInput.Parameters.Identity = "alex.wilber@contoso.com"' \
+	"$ex/exo-adminapi/InvokeCommand.Get-Mailbox.request.json" >"$tmp/req"
+contract exo-adminapi/InvokeCommand.Get-Mailbox.response-excerpt.json 200 \
+	POST "$invoke" -H "$xauth" -d @"$tmp/req"
+jq -c '.CmdletInput.Parameters.Identity = "alex.wilber@contoso.com"' \
+	"$ex/exo-adminapi/InvokeCommand.Get-RecipientPermission.request.json" \
+	>"$tmp/req"
+contract exo-adminapi/InvokeCommand.Get-RecipientPermission.response-model-from-csharp.json \
+	200 POST "$invoke" -H "$xauth" -d @"$tmp/req"
+
 # The comparison itself must catch a difference, or every pass is empty.
 echo '{"value":[{"id":1}]}' >"$tmp/wrong"
 if [ -n "$(jq -r --slurpfile ex "$ex/graph/users.GET.v1.response.json" \

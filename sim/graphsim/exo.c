@@ -1,0 +1,793 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exo.c - Exchange Online admin REST: POST /adminapi/beta/{tenant}/
+ * InvokeCommand with {"CmdletInput":{"CmdletName","Parameters"}}
+ * (api-map.md §C; api-examples/exo-adminapi/).
+ *
+ * The answer is the captured one: {"@odata.context":"...#Collection(
+ * Exchange.GenericHashTable)","adminapi.warnings@odata.type":...,
+ * "@adminapi.warnings":[...],"value":[rows]}, each row a hash table of
+ * PowerShell property names with "X@odata.type" annotations on
+ * collections and typed values, as in the Get-Mailbox capture. Cmdlet
+ * and parameter names match case-insensitively, as PowerShell does (the
+ * capture itself sends "get-mailbox"). A parameter the cmdlet lacks is a
+ * ParameterBindingException, as PowerShell refuses it before running.
+ *
+ * Errors (§C.5 lists what clients parse; no capture of one exists):
+ * {"error":{"code","message","details":[{"code","target","message":
+ * "Ex<id>|<exception type>|<text>"}],"innererror":{"message","type",
+ * "internalException":{"message","type"}}}} plus an X-ExceptionType
+ * header, so each of the three parsers clients use finds its text.
+ *
+ * State: mailboxes[] in the fixture hold the Exchange properties by their
+ * PowerShell names plus inboxRules[] (Graph messageRule shape, shared with
+ * messagerules.c), mailboxPermissions[] and recipientPermissions[].
+ * A rule's RuleIdentity is its Graph id read as a big-endian 64-bit
+ * number (Graph ids are base64 of 8 bytes), so both APIs name one rule.
+ *
+ * NEEDSWORK: paging (@odata.nextLink and a re-POST) is not done: every
+ * answer is one page; the other cmdlets of issue 3 answer like an
+ * unknown cmdlet until they are written.
+ */
+#include "util/compat.h"
+
+#include "sim/graphsim/graphsim.h"
+#include "util/xalloc.h"
+
+#include <stdarg.h>
+#include <strings.h>
+
+#define EXO_CONTEXT "https://outlook.office.com/adminapi/beta/%s/$metadata"\
+		    "#Collection(Exchange.GenericHashTable)"
+#define T_NOT_FOUND \
+	"Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException"
+#define T_BINDING \
+	"System.Management.Automation.ParameterBindingException"
+#define T_NO_CMDLET "System.Management.Automation.CommandNotFoundException"
+#define T_ARGUMENT "System.ArgumentException"
+
+/* Keys of a fixture mailbox that are graphsim's, not Get-Mailbox's. */
+static const char *const mbx_private[] = {
+	"inboxRules", "mailboxPermissions", "recipientPermissions",
+};
+
+struct exo {
+	struct gs_server *gs;
+	struct gs_req *req;
+	struct gs_resp *resp;
+	yyjson_val *params;	/* the request's Parameters object */
+	yyjson_mut_doc *doc;	/* the answer */
+	yyjson_mut_val *value, *warnings;
+	bool failed;
+};
+
+static void
+exo_error(struct exo *x, unsigned status, const char *type,
+	  const char *fmt, ...) IR_PRINTF(4, 5);
+
+static void
+exo_error(struct exo *x, unsigned status, const char *type,
+	  const char *fmt, ...)
+{
+	yyjson_mut_doc *doc = yyjson_mut_doc_new(NULL);
+	yyjson_mut_val *root = yyjson_mut_obj(doc), *e = yyjson_mut_obj(doc);
+	yyjson_mut_val *det = yyjson_mut_obj(doc), *arr = yyjson_mut_arr(doc);
+	yyjson_mut_val *in = yyjson_mut_obj(doc), *ie = yyjson_mut_obj(doc);
+	struct ir_buf full = IR_BUF_INIT;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ir_buf_addf(&full, "Ex%06X|%s|%s",
+		    (unsigned)(gs_rand(x->gs) & 0xffffff), type, msg);
+	yyjson_mut_obj_add_val(doc, root, "error", e);
+	yyjson_mut_obj_add_str(doc, e, "code",
+			       status == 404 ? "NotFound" : "BadRequest");
+	yyjson_mut_obj_add_str(doc, e, "message", "Error executing cmdlet");
+	yyjson_mut_obj_add_str(doc, det, "code", "Context");
+	yyjson_mut_obj_add_str(doc, det, "target", "");
+	yyjson_mut_obj_add_strcpy(doc, det, "message", full.buf);
+	yyjson_mut_arr_append(arr, det);
+	yyjson_mut_obj_add_val(doc, e, "details", arr);
+	yyjson_mut_obj_add_str(doc, in, "message", "Error executing cmdlet");
+	yyjson_mut_obj_add_str(doc, in, "type", "Microsoft.Exchange.Admin."
+			       "OData.Core.ODataServiceException");
+	yyjson_mut_obj_add_strcpy(doc, ie, "message", msg);
+	yyjson_mut_obj_add_strcpy(doc, ie, "type", type);
+	yyjson_mut_obj_add_val(doc, in, "internalException", ie);
+	yyjson_mut_obj_add_val(doc, e, "innererror", in);
+	gs_resp_json(x->resp, status, doc, root);
+	gs_resp_header(x->resp, "X-ExceptionType", type);
+	yyjson_mut_doc_free(doc);
+	ir_buf_release(&full);
+	x->failed = true;
+}
+
+yyjson_mut_val *
+gs_mailbox_find(const struct gs_state *st, const char *key)
+{
+	static const char *const keys[] = {
+		"UserPrincipalName", "PrimarySmtpAddress", "Alias",
+		"DisplayName", "ExchangeGuid",
+	};
+	yyjson_mut_val *arr = yyjson_mut_obj_get(
+		yyjson_mut_doc_get_root(st->doc), "mailboxes"), *m;
+	yyjson_mut_arr_iter it = yyjson_mut_arr_iter_with(arr);
+
+	while ((m = yyjson_mut_arr_iter_next(&it)))
+		for (size_t i = 0; i < IR_ARRAY_SIZE(keys); i++) {
+			const char *s = yyjson_mut_get_str(
+				yyjson_mut_obj_get(m, keys[i]));
+
+			if (s && gs_str_eq_ci(s, key))
+				return m;
+		}
+	return NULL;
+}
+
+/* A parameter by name, case-insensitive; NULL when not given. */
+static yyjson_val *
+param(const struct exo *x, const char *name)
+{
+	yyjson_obj_iter it = yyjson_obj_iter_with(x->params);
+	yyjson_val *k;
+
+	while ((k = yyjson_obj_iter_next(&it)))
+		if (gs_str_eq_ci(yyjson_get_str(k), name))
+			return yyjson_obj_iter_get_val(k);
+	return NULL;
+}
+
+static const char *
+mbx_str(yyjson_mut_val *mbx, const char *key)
+{
+	const char *s = yyjson_mut_get_str(yyjson_mut_obj_get(mbx, key));
+
+	return s ? s : "";
+}
+
+/* The mailbox a string parameter names, or NULL after a 404/400. */
+static yyjson_mut_val *
+want_mailbox(struct exo *x, const char *name)
+{
+	yyjson_val *v = param(x, name);
+	yyjson_mut_val *m;
+
+	if (!yyjson_is_str(v)) {
+		exo_error(x, 400, T_BINDING, "Cannot bind argument to "
+			  "parameter '%s' because it is null or missing.",
+			  name);
+		return NULL;
+	}
+	m = gs_mailbox_find(&x->gs->state, yyjson_get_str(v));
+	if (!m)
+		exo_error(x, 404, T_NOT_FOUND, "The operation couldn't be "
+			  "performed because object '%s' couldn't be found "
+			  "on 'graphsim'.", yyjson_get_str(v));
+	return m;
+}
+
+static void
+warn(struct exo *x, const char *msg)
+{
+	yyjson_mut_arr_add_strcpy(x->doc, x->warnings, msg);
+}
+
+/* "KEY<suffix>": type, the annotations of the Get-Mailbox capture. */
+static void
+annotate(yyjson_mut_doc *doc, yyjson_mut_val *row, const char *key,
+	 const char *suffix, const char *type)
+{
+	struct ir_buf k = IR_BUF_INIT;
+
+	ir_buf_addf(&k, "%s%s", key, suffix);
+	/* yyjson_mut_obj_add_strcpy() copies the value, not the key. */
+	yyjson_mut_obj_add(row, yyjson_mut_strcpy(doc, k.buf),
+			   yyjson_mut_strcpy(doc, type));
+	ir_buf_release(&k);
+}
+
+static void
+add_annotated(yyjson_mut_doc *doc, yyjson_mut_val *row, const char *key,
+	      yyjson_mut_val *v)
+{
+	static const struct {
+		const char *key, *data_type, *odata_type;
+	} typed[] = {
+		{ "ExchangeGuid", "System.Guid", "#Guid" },
+		{ "StsRefreshTokensValidFrom", "System.DateTime", NULL },
+		{ "PitrCopyIntervalInSeconds", "System.Int16", "#Int16" },
+	};
+
+	for (size_t i = 0; i < IR_ARRAY_SIZE(typed); i++) {
+		if (strcmp(key, typed[i].key))
+			continue;
+		annotate(doc, row, key, "@data.type", typed[i].data_type);
+		if (typed[i].odata_type)
+			annotate(doc, row, key, "@odata.type",
+				 typed[i].odata_type);
+	}
+	if (yyjson_mut_is_arr(v))
+		annotate(doc, row, key, "@odata.type", "#Collection(String)");
+	yyjson_mut_obj_add(row, yyjson_mut_strcpy(doc, key),
+			   yyjson_mut_val_mut_copy(doc, v));
+}
+
+static bool
+is_private(const char *key)
+{
+	for (size_t i = 0; i < IR_ARRAY_SIZE(mbx_private); i++)
+		if (!strcmp(key, mbx_private[i]))
+			return true;
+	return false;
+}
+
+static void
+mailbox_row(struct exo *x, yyjson_mut_val *mbx)
+{
+	yyjson_mut_val *row = yyjson_mut_obj(x->doc), *k;
+	yyjson_mut_obj_iter it = yyjson_mut_obj_iter_with(mbx);
+
+	if (!yyjson_mut_obj_get(mbx, "Identity"))
+		yyjson_mut_obj_add_strcpy(x->doc, row, "Identity",
+					  mbx_str(mbx, "Alias"));
+	while ((k = yyjson_mut_obj_iter_next(&it)))
+		if (!is_private(yyjson_mut_get_str(k)))
+			add_annotated(x->doc, row, yyjson_mut_get_str(k),
+				      yyjson_mut_obj_iter_get_val(k));
+	yyjson_mut_arr_append(x->value, row);
+}
+
+static void
+get_mailbox(struct exo *x)
+{
+	yyjson_mut_val *arr, *m;
+	yyjson_mut_arr_iter it;
+
+	if (param(x, "Identity")) {
+		m = want_mailbox(x, "Identity");
+		if (m)
+			mailbox_row(x, m);
+		return;
+	}
+	arr = yyjson_mut_obj_get(yyjson_mut_doc_get_root(x->gs->state.doc),
+				 "mailboxes");
+	it = yyjson_mut_arr_iter_with(arr);
+	while ((m = yyjson_mut_arr_iter_next(&it)))
+		mailbox_row(x, m);
+}
+
+/* "d.hh:mm:ss" or "hh:mm:ss", the form a TimeSpan parameter takes. */
+static bool
+timespan_ok(const char *s)
+{
+	size_t d = strspn(s, "0123456789");
+
+	if (d && s[d] == '.')
+		s += d + 1;
+	return strlen(s) == 8 && strspn(s, "0123456789:") == 8 &&
+	       s[2] == ':' && s[5] == ':';
+}
+
+static bool
+set_value_ok(const char *name, yyjson_val *v)
+{
+	if (!strcasecmp(name, "ForwardingSmtpAddress") ||
+	    !strcasecmp(name, "ForwardingAddress"))
+		return yyjson_is_null(v) || yyjson_is_str(v);
+	if (!strcasecmp(name, "AuditLogAgeLimit"))
+		return yyjson_is_str(v) && timespan_ok(yyjson_get_str(v));
+	if (!strcasecmp(name, "Identity"))
+		return yyjson_is_str(v);
+	return yyjson_is_bool(v);
+}
+
+/* The stored value for a Set-Mailbox parameter (smtp: on addresses). */
+static yyjson_mut_val *
+set_value(yyjson_mut_doc *doc, const char *name, yyjson_val *v)
+{
+	struct ir_buf b = IR_BUF_INIT;
+	yyjson_mut_val *out;
+
+	if (strcasecmp(name, "ForwardingSmtpAddress") || !yyjson_is_str(v) ||
+	    !strncasecmp(yyjson_get_str(v), "smtp:", 5))
+		return yyjson_val_mut_copy(doc, v);
+	ir_buf_addf(&b, "smtp:%s", yyjson_get_str(v));
+	out = yyjson_mut_strcpy(doc, b.buf);
+	ir_buf_release(&b);
+	return out;
+}
+
+static const char *const set_mailbox_props[] = {
+	"ForwardingSmtpAddress", "ForwardingAddress",
+	"DeliverToMailboxAndForward", "AuditEnabled", "AuditLogAgeLimit",
+};
+
+static void
+set_mailbox(struct exo *x)
+{
+	yyjson_mut_doc *st = x->gs->state.doc;
+	yyjson_mut_val *m = want_mailbox(x, "Identity"), *nv;
+	yyjson_obj_iter it = yyjson_obj_iter_with(x->params);
+	yyjson_val *k, *v;
+	bool changed = false;
+	char msg[256];
+
+	if (!m)
+		return;
+	while ((k = yyjson_obj_iter_next(&it)))
+		if (!set_value_ok(yyjson_get_str(k),
+				  yyjson_obj_iter_get_val(k))) {
+			exo_error(x, 400, T_BINDING, "Cannot process argument "
+				  "transformation on parameter '%s'.",
+				  yyjson_get_str(k));
+			return;
+		}
+	for (size_t i = 0; i < IR_ARRAY_SIZE(set_mailbox_props); i++) {
+		v = param(x, set_mailbox_props[i]);
+		if (!v)
+			continue;
+		nv = set_value(st, set_mailbox_props[i], v);
+		if (!yyjson_mut_equals(nv, yyjson_mut_obj_get(m,
+						set_mailbox_props[i])))
+			changed = true;
+		yyjson_mut_obj_put(m, yyjson_mut_str(st, set_mailbox_props[i]),
+				   nv);
+	}
+	if (!changed) {
+		snprintf(msg, sizeof(msg), "The command completed "
+			 "successfully but no settings of '%s' have been "
+			 "modified.", mbx_str(m, "Alias"));
+		warn(x, msg);
+	}
+}
+
+/* RuleIdentity: the Graph id (base64 of 8 bytes) as a big-endian number. */
+static uint64_t
+rule_identity(yyjson_mut_val *rule)
+{
+	const char *id = yyjson_mut_get_str(yyjson_mut_obj_get(rule, "id"));
+	struct ir_buf url = IR_BUF_INIT, raw = IR_BUF_INIT;
+	uint64_t v = 0;
+
+	for (const char *p = id ? id : ""; *p && *p != '='; p++)
+		ir_buf_addch(&url, *p == '+' ? '-' : *p == '/' ? '_' : *p);
+	if (!gs_base64url_decode(&raw, url.len ? url.buf : "") &&
+	    raw.len == 8)
+		for (size_t i = 0; i < 8; i++)
+			v = v << 8 | (unsigned char)raw.buf[i];
+	ir_buf_release(&url);
+	ir_buf_release(&raw);
+	return v;
+}
+
+static bool
+rule_matches(yyjson_mut_val *rule, const char *key)
+{
+	char num[24];
+	const char *name = yyjson_mut_get_str(yyjson_mut_obj_get(rule,
+							"displayName"));
+	const char *id = yyjson_mut_get_str(yyjson_mut_obj_get(rule, "id"));
+
+	snprintf(num, sizeof(num), "%llu",
+		 (unsigned long long)rule_identity(rule));
+	return (name && gs_str_eq_ci(name, key)) || !strcmp(num, key) ||
+	       (id && !strcmp(id, key));
+}
+
+/* "\"name\" [SMTP:address]" for each Graph recipient, or null. */
+static yyjson_mut_val *
+recipients(yyjson_mut_doc *doc, yyjson_mut_val *list)
+{
+	yyjson_mut_arr_iter it = yyjson_mut_arr_iter_with(list);
+	yyjson_mut_val *arr, *r, *ea;
+	struct ir_buf b = IR_BUF_INIT;
+
+	if (!yyjson_mut_arr_size(list))
+		return yyjson_mut_null(doc);
+	arr = yyjson_mut_arr(doc);
+	while ((r = yyjson_mut_arr_iter_next(&it))) {
+		ea = yyjson_mut_obj_get(r, "emailAddress");
+		ir_buf_reset(&b);
+		ir_buf_addf(&b, "\"%s\" [SMTP:%s]",
+			    mbx_str(ea, "name"), mbx_str(ea, "address"));
+		yyjson_mut_arr_add_strcpy(doc, arr, b.buf);
+	}
+	ir_buf_release(&b);
+	return arr;
+}
+
+static yyjson_mut_val *
+copy_or_null(yyjson_mut_doc *doc, yyjson_mut_val *v)
+{
+	return v ? yyjson_mut_val_mut_copy(doc, v) : yyjson_mut_null(doc);
+}
+
+static void
+rule_row(struct exo *x, yyjson_mut_val *mbx, yyjson_mut_val *rule)
+{
+	yyjson_mut_doc *d = x->doc;
+	yyjson_mut_val *row = yyjson_mut_obj(d);
+	yyjson_mut_val *a = yyjson_mut_obj_get(rule, "actions");
+	yyjson_mut_val *c = yyjson_mut_obj_get(rule, "conditions");
+	uint64_t rid = rule_identity(rule);
+	char ident[320];
+
+	snprintf(ident, sizeof(ident), "%s\\%llu", mbx_str(mbx, "Alias"),
+		 (unsigned long long)rid);
+	yyjson_mut_obj_add_strcpy(d, row, "Identity", ident);
+	yyjson_mut_obj_add_uint(d, row, "RuleIdentity", rid);
+	add_annotated(d, row, "Name", yyjson_mut_obj_get(rule,
+							 "displayName"));
+	add_annotated(d, row, "Enabled", yyjson_mut_obj_get(rule,
+							    "isEnabled"));
+	add_annotated(d, row, "Priority", yyjson_mut_obj_get(rule,
+							     "sequence"));
+	add_annotated(d, row, "InError", yyjson_mut_obj_get(rule,
+							    "hasError"));
+	yyjson_mut_obj_add_strcpy(d, row, "MailboxOwnerId",
+				  mbx_str(mbx, "Alias"));
+	add_annotated(d, row, "ForwardTo", recipients(d,
+		      yyjson_mut_obj_get(a, "forwardTo")));
+	add_annotated(d, row, "ForwardAsAttachmentTo", recipients(d,
+		      yyjson_mut_obj_get(a, "forwardAsAttachmentTo")));
+	add_annotated(d, row, "RedirectTo", recipients(d,
+		      yyjson_mut_obj_get(a, "redirectTo")));
+	yyjson_mut_obj_add_bool(d, row, "DeleteMessage", yyjson_mut_is_true(
+				yyjson_mut_obj_get(a, "delete")));
+	yyjson_mut_obj_add_bool(d, row, "MarkAsRead", yyjson_mut_is_true(
+				yyjson_mut_obj_get(a, "markAsRead")));
+	yyjson_mut_obj_add_bool(d, row, "StopProcessingRules",
+				yyjson_mut_is_true(yyjson_mut_obj_get(a,
+					"stopProcessingRules")));
+	add_annotated(d, row, "MoveToFolder", copy_or_null(d,
+		      yyjson_mut_obj_get(a, "moveToFolder")));
+	add_annotated(d, row, "SubjectContainsWords", copy_or_null(d,
+		      yyjson_mut_obj_get(c, "subjectContains")));
+	add_annotated(d, row, "BodyContainsWords", copy_or_null(d,
+		      yyjson_mut_obj_get(c, "bodyContains")));
+	add_annotated(d, row, "FromAddressContainsWords", copy_or_null(d,
+		      yyjson_mut_obj_get(c, "senderContains")));
+	yyjson_mut_arr_append(x->value, row);
+}
+
+static void
+get_inbox_rule(struct exo *x)
+{
+	yyjson_mut_val *m = want_mailbox(x, "Mailbox"), *r;
+	yyjson_val *id = param(x, "Identity");
+	bool hidden = yyjson_is_true(param(x, "IncludeHidden"));
+	yyjson_mut_arr_iter it;
+
+	if (!m)
+		return;
+	it = yyjson_mut_arr_iter_with(yyjson_mut_obj_get(m, "inboxRules"));
+	while ((r = yyjson_mut_arr_iter_next(&it))) {
+		if (!hidden && yyjson_mut_is_true(yyjson_mut_obj_get(r,
+								"hidden")))
+			continue;
+		if (yyjson_is_str(id) && !rule_matches(r, yyjson_get_str(id)))
+			continue;
+		rule_row(x, m, r);
+	}
+}
+
+/*
+ * The rule -Identity names ("rule", "mailbox\rule") in -Mailbox or the
+ * mailbox before the backslash; its index in *idx. NULL after an error.
+ */
+static yyjson_mut_val *
+want_rule(size_t *idx, yyjson_mut_val **mbx, struct exo *x)
+{
+	yyjson_val *id = param(x, "Identity");
+	const char *s = yyjson_get_str(id), *bs;
+	char *box = NULL;
+	yyjson_mut_val *rules, *r;
+
+	if (!s)
+		return want_mailbox(x, "Identity");
+	bs = strrchr(s, '\\');
+	if (bs) {
+		box = xstrndup(s, (size_t)(bs - s));
+		*mbx = gs_mailbox_find(&x->gs->state, box);
+		free(box);
+		s = bs + 1;
+	} else {
+		*mbx = param(x, "Mailbox") ? want_mailbox(x, "Mailbox") : NULL;
+		if (x->failed)
+			return NULL;
+	}
+	rules = yyjson_mut_obj_get(*mbx, "inboxRules");
+	for (size_t i = 0; i < yyjson_mut_arr_size(rules); i++) {
+		r = yyjson_mut_arr_get(rules, i);
+		if (rule_matches(r, s)) {
+			*idx = i;
+			return r;
+		}
+	}
+	exo_error(x, 404, T_NOT_FOUND, "The operation couldn't be performed "
+		  "because object '%s' couldn't be found on 'graphsim'.",
+		  yyjson_get_str(id));
+	return NULL;
+}
+
+static void
+set_rule_enabled(struct exo *x, bool on)
+{
+	yyjson_mut_val *mbx = NULL, *r;
+	size_t idx;
+
+	r = want_rule(&idx, &mbx, x);
+	if (r)
+		yyjson_mut_obj_put(r, yyjson_mut_str(x->gs->state.doc,
+						     "isEnabled"),
+				   yyjson_mut_bool(x->gs->state.doc, on));
+}
+
+static void
+disable_inbox_rule(struct exo *x)
+{
+	set_rule_enabled(x, false);
+}
+
+static void
+enable_inbox_rule(struct exo *x)
+{
+	set_rule_enabled(x, true);
+}
+
+static void
+remove_inbox_rule(struct exo *x)
+{
+	yyjson_mut_val *mbx = NULL;
+	size_t idx;
+
+	if (want_rule(&idx, &mbx, x))
+		yyjson_mut_arr_remove(yyjson_mut_obj_get(mbx, "inboxRules"),
+				      idx);
+}
+
+/* Rows of a permission list, filtered on `who_key` when `who` is given. */
+static void
+permission_rows(struct exo *x, const char *list, const char *who_key,
+		const char *who_param, bool recipient)
+{
+	yyjson_mut_val *m = want_mailbox(x, "Identity"), *p, *row, *k;
+	const char *who = yyjson_get_str(param(x, who_param));
+	yyjson_mut_obj_iter oit;
+	yyjson_mut_arr_iter it;
+
+	if (!m)
+		return;
+	it = yyjson_mut_arr_iter_with(yyjson_mut_obj_get(m, list));
+	while ((p = yyjson_mut_arr_iter_next(&it))) {
+		if (who && !gs_str_eq_ci(mbx_str(p, who_key), who))
+			continue;
+		row = yyjson_mut_obj(x->doc);
+		yyjson_mut_obj_add_strcpy(x->doc, row, "Identity",
+					  mbx_str(m, "Alias"));
+		oit = yyjson_mut_obj_iter_with(p);
+		while ((k = yyjson_mut_obj_iter_next(&oit)))
+			add_annotated(x->doc, row, yyjson_mut_get_str(k),
+				      yyjson_mut_obj_iter_get_val(k));
+		if (recipient)
+			yyjson_mut_obj_add_true(x->doc, row, "IsValid");
+		yyjson_mut_arr_append(x->value, row);
+	}
+}
+
+static void
+get_mailbox_permission(struct exo *x)
+{
+	permission_rows(x, "mailboxPermissions", "User", "User", false);
+}
+
+static void
+get_recipient_permission(struct exo *x)
+{
+	permission_rows(x, "recipientPermissions", "Trustee", "Trustee",
+			true);
+}
+
+static bool
+right_named(yyjson_val *rights, const char *right)
+{
+	yyjson_arr_iter it;
+	yyjson_val *v;
+
+	if (yyjson_is_str(rights))
+		return gs_str_eq_ci(yyjson_get_str(rights), right);
+	it = yyjson_arr_iter_with(rights);
+	while ((v = yyjson_arr_iter_next(&it)))
+		if (gs_str_eq_ci(yyjson_get_str(v), right))
+			return true;
+	return false;
+}
+
+/* Remove the named rights from one ACE; true when it had any of them. */
+static bool
+strip_rights(yyjson_mut_val *ace, yyjson_val *rights)
+{
+	yyjson_mut_val *have = yyjson_mut_obj_get(ace, "AccessRights");
+	bool hit = false;
+
+	for (size_t i = yyjson_mut_arr_size(have); i-- > 0;)
+		if (right_named(rights, yyjson_mut_get_str(
+				yyjson_mut_arr_get(have, i)))) {
+			yyjson_mut_arr_remove(have, i);
+			hit = true;
+		}
+	return hit;
+}
+
+static void
+remove_permission(struct exo *x, const char *list, const char *who_param)
+{
+	yyjson_mut_val *m = want_mailbox(x, "Identity"), *aces, *ace;
+	yyjson_val *rights = param(x, "AccessRights");
+	const char *who = yyjson_get_str(param(x, who_param));
+	bool hit = false;
+	char msg[400];
+
+	if (!m)
+		return;
+	if (!who || !(yyjson_is_str(rights) || yyjson_is_arr(rights))) {
+		exo_error(x, 400, T_BINDING, "Cannot bind argument to "
+			  "parameter '%s' because it is null or missing.",
+			  who ? "AccessRights" : who_param);
+		return;
+	}
+	aces = yyjson_mut_obj_get(m, list);
+	for (size_t i = yyjson_mut_arr_size(aces); i-- > 0;) {
+		ace = yyjson_mut_arr_get(aces, i);
+		if (!gs_str_eq_ci(mbx_str(ace, who_param), who) ||
+		    !strip_rights(ace, rights))
+			continue;
+		hit = true;
+		if (!yyjson_mut_arr_size(yyjson_mut_obj_get(ace,
+							    "AccessRights")))
+			yyjson_mut_arr_remove(aces, i);
+	}
+	if (hit)
+		return;
+	snprintf(msg, sizeof(msg), "Can't remove the access control entry "
+		 "on the object '%s' for account '%s' because the ACE "
+		 "doesn't exist on the object.", mbx_str(m, "Alias"), who);
+	warn(x, msg);
+}
+
+static void
+remove_mailbox_permission(struct exo *x)
+{
+	remove_permission(x, "mailboxPermissions", "User");
+}
+
+static void
+remove_recipient_permission(struct exo *x)
+{
+	remove_permission(x, "recipientPermissions", "Trustee");
+}
+
+static const struct cmdlet {
+	const char *name;
+	void (*run)(struct exo *x);
+	const char *params[8];
+} cmdlets[] = {
+	{ "Get-Mailbox", get_mailbox, { "Identity", "ResultSize",
+	  "IncludeGrantSendOnBehalfToWithDisplayNames" } },
+	{ "Set-Mailbox", set_mailbox, { "Identity", "ForwardingSmtpAddress",
+	  "ForwardingAddress", "DeliverToMailboxAndForward", "AuditEnabled",
+	  "AuditLogAgeLimit", "Confirm", "Force" } },
+	{ "Get-InboxRule", get_inbox_rule, { "Mailbox", "Identity",
+	  "IncludeHidden" } },
+	{ "Disable-InboxRule", disable_inbox_rule, { "Identity", "Mailbox",
+	  "Confirm", "AlwaysDeleteOutlookRulesBlob", "Force" } },
+	{ "Enable-InboxRule", enable_inbox_rule, { "Identity", "Mailbox",
+	  "Confirm", "AlwaysDeleteOutlookRulesBlob", "Force" } },
+	{ "Remove-InboxRule", remove_inbox_rule, { "Identity", "Mailbox",
+	  "Confirm", "AlwaysDeleteOutlookRulesBlob", "Force" } },
+	{ "Get-MailboxPermission", get_mailbox_permission, { "Identity",
+	  "User" } },
+	{ "Remove-MailboxPermission", remove_mailbox_permission, {
+	  "Identity", "User", "AccessRights", "InheritanceType", "Deny",
+	  "Confirm", "BypassMasterAccountSid" } },
+	{ "Get-RecipientPermission", get_recipient_permission, { "Identity",
+	  "Trustee", "AccessRights", "ResultSize" } },
+	{ "Remove-RecipientPermission", remove_recipient_permission, {
+	  "Identity", "Trustee", "AccessRights", "Confirm" } },
+};
+
+/* Every given parameter is one the cmdlet has; else a binding error. */
+static bool
+check_params(struct exo *x, const struct cmdlet *c)
+{
+	yyjson_obj_iter it = yyjson_obj_iter_with(x->params);
+	yyjson_val *k;
+
+	while ((k = yyjson_obj_iter_next(&it))) {
+		bool known = false;
+
+		for (size_t i = 0; i < IR_ARRAY_SIZE(c->params) &&
+				   c->params[i]; i++)
+			if (gs_str_eq_ci(c->params[i], yyjson_get_str(k)))
+				known = true;
+		if (!known) {
+			exo_error(x, 400, T_BINDING, "A parameter cannot be "
+				  "found that matches parameter name '%s'.",
+				  yyjson_get_str(k));
+			return false;
+		}
+	}
+	return true;
+}
+
+static void
+answer(struct exo *x)
+{
+	yyjson_mut_val *root = yyjson_mut_obj(x->doc);
+	struct ir_buf ctx = IR_BUF_INIT;
+
+	ir_buf_addf(&ctx, EXO_CONTEXT, x->req->params[0]);
+	yyjson_mut_obj_add_strcpy(x->doc, root, "@odata.context", ctx.buf);
+	yyjson_mut_obj_add_str(x->doc, root, "adminapi.warnings@odata.type",
+			       "#Collection(String)");
+	yyjson_mut_obj_add_val(x->doc, root, "@adminapi.warnings",
+			       x->warnings);
+	yyjson_mut_obj_add_val(x->doc, root, "value", x->value);
+	gs_resp_json(x->resp, 200, x->doc, root);
+	ir_buf_release(&ctx);
+}
+
+static void
+run(struct exo *x, yyjson_val *input)
+{
+	const char *name = yyjson_get_str(yyjson_obj_get(input,
+							 "CmdletName"));
+
+	x->params = yyjson_obj_get(input, "Parameters");
+	if (x->params && !yyjson_is_obj(x->params)) {
+		exo_error(x, 400, T_ARGUMENT, "Parameters must be an object.");
+		return;
+	}
+	for (size_t i = 0; name && i < IR_ARRAY_SIZE(cmdlets); i++) {
+		if (!gs_str_eq_ci(cmdlets[i].name, name))
+			continue;
+		if (!check_params(x, &cmdlets[i]))
+			return;
+		cmdlets[i].run(x);
+		if (!x->failed)
+			answer(x);
+		return;
+	}
+	exo_error(x, 400, T_NO_CMDLET, "The term '%s' is not recognized as "
+		  "the name of a cmdlet, function, script file, or operable "
+		  "program.", name ? name : "");
+}
+
+void
+gs_exo_invoke(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp)
+{
+	struct exo x = { .gs = gs, .req = req, .resp = resp };
+	yyjson_doc *in;
+	yyjson_val *input;
+
+	x.doc = yyjson_mut_doc_new(NULL);
+	x.value = yyjson_mut_arr(x.doc);
+	x.warnings = yyjson_mut_arr(x.doc);
+	in = yyjson_read(req->body.buf, req->body.len, 0);
+	input = yyjson_obj_get(yyjson_doc_get_root(in), "CmdletInput");
+	if (!gs_state_is_tenant(&gs->state, req->params[0]))
+		exo_error(&x, 404, T_NOT_FOUND, "Tenant '%s' couldn't be "
+			  "found.", req->params[0]);
+	else if (!yyjson_is_obj(input) || !yyjson_is_str(
+			 yyjson_obj_get(input, "CmdletName")))
+		exo_error(&x, 400, T_ARGUMENT, "The request body must be "
+			  "{\"CmdletInput\":{\"CmdletName\":...,"
+			  "\"Parameters\":{...}}}.");
+	else
+		run(&x, input);
+	yyjson_doc_free(in);
+	yyjson_mut_doc_free(x.doc);
+}
