@@ -100,6 +100,7 @@ struct gs_server {
 	FILE *log;
 	uint64_t rng;
 	unsigned port;
+	struct gs_knobs *knobs; /* gs-knobs: --latency/--faults/--limits */
 };
 
 struct gs_header {
@@ -128,6 +129,9 @@ struct gs_req {
 	char request_id[GS_GUID_LEN];
 	char client_request_id[GS_GUID_LEN + 64];
 	const struct gs_token *token; /* after gs_auth_check(), or NULL */
+	/* gs-knobs: a $batch item (conn NULL) and --latency/--faults state */
+	const struct gs_sub *sub;
+	struct gs_knob_req *knob;
 };
 
 typedef void gs_handler(struct gs_server *gs, struct gs_req *req,
@@ -276,6 +280,142 @@ gs_handler gs_exo_invoke;
  * Alias, DisplayName or ExchangeGuid (case-insensitive), or NULL.
  */
 yyjson_mut_val *gs_mailbox_find(const struct gs_state *st, const char *key);
+
+/*
+ * gs-directory: directory.c, apps.c, policies.c (api-map.md §B.T1,
+ * §B.T5). directory.c also holds the collection machinery the three
+ * share: a top-level fixture array served with $filter (eq clauses),
+ * $select and @odata.nextLink paging.
+ */
+/* The top-level fixture array `name`; made empty when absent and `create`,
+ * else NULL. Borrowed from the live state. */
+yyjson_mut_val *gs_dir_array(struct gs_state *st, const char *name,
+			     bool create);
+/* The element of `arr` whose string `key` equals `want` ignoring case;
+ * its index goes to `idx` when not NULL. */
+yyjson_mut_val *gs_dir_find(yyjson_mut_val *arr, const char *key,
+			    const char *want, size_t *idx);
+/* Render one element into `doc` for an answer (the list's `ctx`). */
+typedef yyjson_mut_val *gs_dir_render(struct gs_server *gs,
+				      struct gs_req *req, yyjson_mut_doc *doc,
+				      yyjson_mut_val *item, void *ctx);
+struct gs_dir_list {
+	const char *context;   /* after "$metadata#" */
+	const char *type;      /* "microsoft.graph.x", for $select errors */
+	yyjson_mut_val *items; /* the fixture array; NULL: empty */
+	gs_dir_render *render; /* NULL: a plain copy */
+	bool (*keep)(yyjson_mut_val *item, void *ctx); /* NULL: all */
+	void *ctx;
+	bool unpaged; /* no $top/$skiptoken (directoryRoles) */
+	bool expand;  /* the render handles $expand */
+};
+/* Answer a collection: $filter, $select, $top, $skiptoken, nextLink. */
+void gs_dir_list(struct gs_server *gs, struct gs_req *req,
+		 struct gs_resp *resp, const struct gs_dir_list *l);
+/* Answer 200 with `obj` (in `doc`) and "@odata.context": …#ctx/$entity. */
+void gs_dir_entity(struct gs_resp *resp, yyjson_mut_doc *doc,
+		   const char *context, yyjson_mut_val *obj);
+/* `tmpl`'s keys in its order, each from `given` when it has it (objects
+ * merged recursively), then `given`'s other keys but those in `skip`. */
+yyjson_mut_val *gs_dir_overlay(yyjson_mut_doc *doc, yyjson_val *tmpl,
+			       yyjson_mut_val *given,
+			       const char *const *skip);
+/* The request body as a JSON object, or NULL with a 400 in resp. */
+yyjson_doc *gs_dir_body(struct gs_req *req, struct gs_resp *resp);
+void gs_dir_not_found(struct gs_resp *resp, const struct gs_req *req,
+		      const char *id);
+void gs_dir_no_content(struct gs_resp *resp);
+gs_handler gs_domains_list;
+gs_handler gs_dirroles_list;
+gs_handler gs_dirroles_members;
+gs_handler gs_roleassign_list;
+gs_handler gs_apps_list;
+gs_handler gs_apps_get;
+gs_handler gs_apps_add_password;
+gs_handler gs_apps_remove_password;
+gs_handler gs_apps_remove_key;
+gs_handler gs_sps_list;
+gs_handler gs_sps_get;
+gs_handler gs_sps_remove_password;
+gs_handler gs_sps_remove_key;
+gs_handler gs_grants_list;
+gs_handler gs_grants_user_list;
+gs_handler gs_grants_delete;
+gs_handler gs_ca_list;
+gs_handler gs_ca_create;
+gs_handler gs_secdef_get;
+gs_handler gs_secdef_patch;
+gs_handler gs_regdetails_list;
+gs_handler gs_risky_list;
+gs_handler gs_risky_get;
+gs_handler gs_risky_confirm;
+gs_handler gs_risky_dismiss;
+
+/*
+ * gs-knobs. batch.c: POST /{v1.0,beta}/$batch (api-map.md §D.1). An item
+ * runs through gs_dispatch() as a request with no connection: its query
+ * and headers come from `struct gs_sub`; Authorization and Host from the
+ * outer request.
+ */
+struct gs_sub {
+	char **query;	/* name, value, name, value... (decoded) */
+	size_t nquery;
+	char **headers; /* name, value, ... */
+	size_t nheaders;
+	const struct gs_req *outer;
+};
+gs_handler gs_batch_post;
+const char *gs_sub_lookup(const struct gs_req *req, bool header,
+			  const char *name);
+/* server.c: route and answer a request (also a $batch item). */
+void gs_dispatch(struct gs_server *gs, struct gs_req *req,
+		 struct gs_resp *resp);
+/*
+ * faults.c: --latency, --faults, --limits (docs/graphsim.md "Realism
+ * knobs"). gs_knobs_parse_* return 0 or -1 with a message in `err`.
+ * The hooks run in server.c's answer(), in this order: hold (true: the
+ * connection is suspended for --latency; answer() is called again),
+ * before (true: the answer is a fault or a throttle, no dispatch),
+ * after (edits a dispatched answer), reset (true: drop the connection),
+ * response (a cut-short MHD response, or NULL), done (request freed).
+ */
+struct MHD_Response;
+int gs_knobs_parse_latency(struct gs_server *gs, const char *spec,
+			   struct ir_err *err);
+int gs_knobs_parse_faults(struct gs_server *gs, const char *spec,
+			  struct ir_err *err);
+int gs_knobs_parse_limits(struct gs_server *gs, const char *spec,
+			  struct ir_err *err);
+void gs_knobs_start(struct gs_server *gs, uint64_t seed);
+void gs_knobs_stop(struct gs_server *gs);
+void gs_knobs_release(struct gs_server *gs);
+bool gs_knobs_hold(struct gs_server *gs, struct gs_req *req);
+bool gs_knobs_before(struct gs_server *gs, struct gs_req *req,
+		     struct gs_resp *resp);
+void gs_knobs_after(struct gs_server *gs, struct gs_req *req,
+		    struct gs_resp *resp);
+bool gs_knobs_reset(struct gs_req *req);
+struct MHD_Response *gs_knobs_response(struct gs_req *req, char *body,
+				       size_t len);
+void gs_knobs_done(struct gs_server *gs, struct gs_req *req);
+
+/*
+ * gs-audit: auditlogs.c (signIns, directoryAudits), auditquery.c (Purview
+ * auditLog/queries), mgmtapi.c (Office 365 Management Activity API);
+ * odata.h has the $filter evaluator and paging helpers they share.
+ */
+gs_handler gs_signins_list;
+gs_handler gs_signins_get;
+gs_handler gs_diraudits_list;
+gs_handler gs_diraudits_get;
+gs_handler gs_auditquery_create;
+gs_handler gs_auditquery_get;
+gs_handler gs_auditquery_records;
+gs_handler gs_mgmt_start;
+gs_handler gs_mgmt_stop;
+gs_handler gs_mgmt_list;
+gs_handler gs_mgmt_content;
+gs_handler gs_mgmt_blob;
 
 /* server.c */
 struct MHD_Daemon;

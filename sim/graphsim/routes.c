@@ -64,6 +64,86 @@ static const char *const exo_manage[] = {
 	"Exchange.ManageAsApp", NULL,
 };
 
+/* gs-directory (§B.T1, §B.T5, §F). domain-list.md. */
+static const char *const domain_read[] = {
+	"Domain.Read.All", "Domain.ReadWrite.All", "Directory.Read.All",
+	"Directory.ReadWrite.All", NULL,
+};
+
+/* directoryrole-list(-members).md, rbacapplication-list-roleassignments. */
+static const char *const role_read[] = {
+	"RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory",
+	"RoleManagement.Read.All", "Directory.Read.All",
+	"Directory.ReadWrite.All", NULL,
+};
+
+/* application-list.md, serviceprincipal-list.md (and -get). */
+static const char *const app_read[] = {
+	"Application.Read.All", "Application.ReadWrite.All",
+	"Directory.Read.All", "Directory.ReadWrite.All", NULL,
+};
+
+/* application-addpassword.md, -removepassword.md, -removekey.md (the
+ * OwnedBy permission is left out: graphsim does not track owners). */
+static const char *const app_write[] = {
+	"Application.ReadWrite.All", NULL,
+};
+
+/* oauth2permissiongrant-list.md, user-list-oauth2permissiongrants.md. */
+static const char *const grant_read[] = {
+	"DelegatedPermissionGrant.Read.All",
+	"DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All",
+	"Directory.ReadWrite.All", NULL,
+};
+
+/* oauth2permissiongrant-delete.md. */
+static const char *const grant_write[] = {
+	"DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All",
+	NULL,
+};
+
+/* conditionalaccessroot-list-policies.md, securitydefaults get. */
+static const char *const policy_read[] = {
+	"Policy.Read.All", "Policy.ReadWrite.ConditionalAccess", NULL,
+};
+
+/* POST policies, PATCH security defaults: the handler checks the rest
+ * of the documented "A and B" rule (policies.c). */
+static const char *const ca_write[] = {
+	"Policy.ReadWrite.ConditionalAccess", NULL,
+};
+
+/* authenticationmethodsroot-list-userregistrationdetails.md. */
+static const char *const regdetails_read[] = {
+	"AuditLog.Read.All", NULL,
+};
+
+/* riskyuser-list.md, riskyuser-confirmcompromised.md, -dismiss.md. */
+static const char *const risky_read[] = {
+	"IdentityRiskyUser.Read.All", "IdentityRiskyUser.ReadWrite.All", NULL,
+};
+
+static const char *const risky_write[] = {
+	"IdentityRiskyUser.ReadWrite.All", NULL,
+};
+
+/*
+ * gs-audit: signin-list.md, directoryaudit-list.md (api-map.md §B.8).
+ * The 2021 signIns page said "AuditLog.Read.All and Directory.Read.All";
+ * the current one names AuditLog.Read.All alone, which is what we check.
+ */
+static const char *const auditlog_read[] = {
+	"AuditLog.Read.All", NULL,
+};
+
+/* security-auditcoreroot-post-auditlogqueries.md, -get, -list-records. */
+static const char *const auditquery_read[] = {
+	"AuditLogsQuery.Read.All", "AuditLogsQuery-Exchange.Read.All",
+	"AuditLogsQuery-Entra.Read.All", "AuditLogsQuery-SharePoint.Read.All",
+	"AuditLogsQuery-OneDrive.Read.All", "AuditLogsQuery-Endpoint.Read.All",
+	"AuditLogsQuery-CRM.Read.All", NULL,
+};
+
 const struct gs_route gs_routes[] = {
 	{ "POST", "/{tenant}/oauth2/v2.0/token", gs_token_post, NULL },
 	{ "POST", "/{tenant}/oauth2/v2.0/devicecode", gs_devicecode_post,
@@ -99,6 +179,82 @@ const struct gs_route gs_routes[] = {
 	  gs_authreq_patch, authreq_write },
 	{ "POST", "/adminapi/beta/{tenant}/InvokeCommand", gs_exo_invoke,
 	  exo_manage },
+	/* gs-knobs: JSON batching; items check their own permissions. */
+	{ "POST", "/v1.0/$batch", gs_batch_post, NULL },
+	{ "POST", "/beta/$batch", gs_batch_post, NULL },
+	/* gs-directory: directory.c, apps.c, policies.c */
+	{ "GET", "/v1.0/domains", gs_domains_list, domain_read },
+	{ "GET", "/v1.0/directoryRoles", gs_dirroles_list, role_read },
+	{ "GET", "/v1.0/directoryRoles/{id}/members", gs_dirroles_members,
+	  role_read },
+	{ "GET", "/v1.0/roleManagement/directory/roleAssignments",
+	  gs_roleassign_list, role_read },
+	{ "GET", "/v1.0/applications", gs_apps_list, app_read },
+	{ "GET", "/v1.0/applications/{id}", gs_apps_get, app_read },
+	{ "POST", "/v1.0/applications/{id}/addPassword",
+	  gs_apps_add_password, app_write },
+	{ "POST", "/v1.0/applications/{id}/removePassword",
+	  gs_apps_remove_password, app_write },
+	{ "POST", "/v1.0/applications/{id}/removeKey", gs_apps_remove_key,
+	  app_write },
+	{ "GET", "/v1.0/servicePrincipals", gs_sps_list, app_read },
+	{ "GET", "/v1.0/servicePrincipals/{id}", gs_sps_get, app_read },
+	{ "POST", "/v1.0/servicePrincipals/{id}/removePassword",
+	  gs_sps_remove_password, app_write },
+	{ "POST", "/v1.0/servicePrincipals/{id}/removeKey", gs_sps_remove_key,
+	  app_write },
+	{ "GET", "/v1.0/oauth2PermissionGrants", gs_grants_list,
+	  grant_read },
+	{ "DELETE", "/v1.0/oauth2PermissionGrants/{id}", gs_grants_delete,
+	  grant_write },
+	{ "GET", "/v1.0/users/{id}/oauth2PermissionGrants",
+	  gs_grants_user_list, grant_read },
+	{ "GET", "/v1.0/identity/conditionalAccess/policies", gs_ca_list,
+	  policy_read },
+	{ "POST", "/v1.0/identity/conditionalAccess/policies", gs_ca_create,
+	  ca_write },
+	{ "GET", "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
+	  gs_secdef_get, policy_read },
+	{ "PATCH", "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
+	  gs_secdef_patch, ca_write },
+	{ "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails",
+	  gs_regdetails_list, regdetails_read },
+	{ "GET", "/v1.0/identityProtection/riskyUsers", gs_risky_list,
+	  risky_read },
+	{ "POST", "/v1.0/identityProtection/riskyUsers/confirmCompromised",
+	  gs_risky_confirm, risky_write },
+	{ "POST", "/v1.0/identityProtection/riskyUsers/dismiss",
+	  gs_risky_dismiss, risky_write },
+	{ "GET", "/v1.0/identityProtection/riskyUsers/{id}", gs_risky_get,
+	  risky_read },
+	/* gs-audit: auditlogs.c, auditquery.c ({v} is v1.0 or beta) */
+	{ "GET", "/v1.0/auditLogs/signIns", gs_signins_list, auditlog_read },
+	{ "GET", "/v1.0/auditLogs/signIns/{id}", gs_signins_get,
+	  auditlog_read },
+	{ "GET", "/v1.0/auditLogs/directoryAudits", gs_diraudits_list,
+	  auditlog_read },
+	{ "GET", "/v1.0/auditLogs/directoryAudits/{id}", gs_diraudits_get,
+	  auditlog_read },
+	{ "POST", "/{v}/security/auditLog/queries", gs_auditquery_create,
+	  auditquery_read },
+	{ "GET", "/{v}/security/auditLog/queries/{id}", gs_auditquery_get,
+	  auditquery_read },
+	{ "GET", "/{v}/security/auditLog/queries/{id}/records",
+	  gs_auditquery_records, auditquery_read },
+	/*
+	 * gs-audit: mgmtapi.c, the Management Activity API. Not Graph: it
+	 * checks ActivityFeed.Read itself to answer in its own error shape.
+	 */
+	{ "POST", "/api/v1.0/{tenant}/activity/feed/subscriptions/start",
+	  gs_mgmt_start, NULL },
+	{ "POST", "/api/v1.0/{tenant}/activity/feed/subscriptions/stop",
+	  gs_mgmt_stop, NULL },
+	{ "GET", "/api/v1.0/{tenant}/activity/feed/subscriptions/list",
+	  gs_mgmt_list, NULL },
+	{ "GET", "/api/v1.0/{tenant}/activity/feed/subscriptions/content",
+	  gs_mgmt_content, NULL },
+	{ "GET", "/api/v1.0/{tenant}/activity/feed/audit/{id}", gs_mgmt_blob,
+	  NULL },
 	{ "GET", "/_sim/state", gs_sim_state, NULL },
 	{ "POST", "/_sim/reset", gs_sim_reset, NULL },
 	{ "POST", "/_sim/devicecode/approve", gs_sim_devicecode_approve,

@@ -46,6 +46,7 @@ req_free(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (!req)
 		return;
+	gs_knobs_done(cls, req);
 	for (size_t i = 0; i < req->nparams; i++)
 		free(req->params[i]);
 	ir_buf_release(&req->body);
@@ -57,6 +58,8 @@ req_free(void *cls, struct MHD_Connection *conn, void **con_cls,
 const char *
 gs_query(const struct gs_req *req, const char *name)
 {
+	if (req->sub)
+		return gs_sub_lookup(req, false, name);
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
 					   name);
 }
@@ -64,6 +67,8 @@ gs_query(const struct gs_req *req, const char *name)
 const char *
 gs_header(const struct gs_req *req, const char *name)
 {
+	if (req->sub)
+		return gs_sub_lookup(req, true, name);
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
@@ -122,8 +127,8 @@ clear_params(struct gs_req *req)
 	req->nparams = 0;
 }
 
-static void
-dispatch(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp)
+void
+gs_dispatch(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp)
 {
 	bool path_known = false;
 
@@ -162,7 +167,10 @@ send_resp(struct gs_req *req, struct gs_resp *resp)
 	size_t len = 0;
 	char *body = ir_buf_detach(&resp->body, &len);
 
-	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	r = gs_knobs_response(req, body, len);
+	if (!r)
+		r = MHD_create_response_from_buffer(len, body,
+						    MHD_RESPMEM_MUST_FREE);
 	if (resp->content_type)
 		MHD_add_response_header(r, "Content-Type",
 					resp->content_type);
@@ -214,15 +222,22 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (gs_knobs_hold(gs, req))
+		return MHD_YES;
 	set_client_request_id(req);
 	gs_resp_init(&resp);
 	if (req->body.toobig)
 		gs_graph_error(&resp, req, 413, "Request_BadRequest",
 			       "The request body is larger than %u bytes.",
 			       GS_BODY_MAX);
-	else
-		dispatch(gs, req, &resp);
+	else if (!gs_knobs_before(gs, req, &resp))
+		gs_dispatch(gs, req, &resp);
+	gs_knobs_after(gs, req, &resp);
 	gs_log_request(gs, req, resp.status);
+	if (gs_knobs_reset(req)) {
+		gs_resp_release(&resp);
+		return MHD_NO;
+	}
 	ret = send_resp(req, &resp);
 	gs_resp_release(&resp);
 	return ret;
@@ -240,7 +255,9 @@ gs_server_start(struct MHD_Daemon **out, struct gs_server *gs,
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, (uint16_t)port,
+	/* --latency suspends connections (faults.c). */
+	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD |
+			     MHD_ALLOW_SUSPEND_RESUME, (uint16_t)port,
 			     NULL, NULL, answer, gs,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 			     MHD_OPTION_URI_LOG_CALLBACK, req_new, gs,

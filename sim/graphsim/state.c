@@ -19,34 +19,61 @@
 #include "sim/graphsim/graphsim.h"
 #include "util/xalloc.h"
 
+struct id_ref {
+	const char *s;
+	size_t i;
+};
+
+static int
+cmp_id_ref(const void *a, const void *b)
+{
+	const struct id_ref *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * Every element of `arr` has a string `key`, and no two are equal. Sorted
+ * rather than compared pairwise: yyjson_arr_get() walks the array, so a
+ * pairwise check is cubic and a 100,000-user fixture never loads.
+ */
 static int
 check_ids(yyjson_val *arr, const char *what, const char *key,
 	  struct ir_err *err)
 {
-	size_t i, j, n;
-	yyjson_val *a, *b;
+	size_t i = 0, n, idx, max;
+	yyjson_val *el, *a;
+	struct id_ref *refs;
+	int ret = 0;
 
 	if (!arr)
 		return 0;
 	if (!yyjson_is_arr(arr))
 		return ir_err_set(err, IR_EPARSE, "%s is not an array", what);
 	n = yyjson_arr_size(arr);
-	for (i = 0; i < n; i++) {
-		a = yyjson_obj_get(yyjson_arr_get(arr, i), key);
-		if (!yyjson_is_str(a))
+	refs = xcalloc(n ? n : 1, sizeof(*refs));
+	yyjson_arr_foreach(arr, idx, max, el) {
+		a = yyjson_obj_get(el, key);
+		if (!yyjson_is_str(a)) {
+			free(refs);
 			return ir_err_set(err, IR_EPARSE,
 					  "%s[%zu]: no string \"%s\"", what,
-					  i, key);
-		for (j = 0; j < i; j++) {
-			b = yyjson_obj_get(yyjson_arr_get(arr, j), key);
-			if (yyjson_equals(a, b))
-				return ir_err_set(err, IR_EPARSE,
-						  "%s[%zu]: %s \"%s\" repeats "
-						  "%s[%zu]", what, i, key,
-						  yyjson_get_str(a), what, j);
+					  idx, key);
 		}
+		refs[i].s = yyjson_get_str(a);
+		refs[i].i = i;
+		i++;
 	}
-	return 0;
+	qsort(refs, n, sizeof(*refs), cmp_id_ref);
+	for (i = 1; i < n && !ret; i++)
+		if (!strcmp(refs[i - 1].s, refs[i].s))
+			ret = ir_err_set(err, IR_EPARSE,
+					 "%s[%zu]: %s \"%s\" repeats %s[%zu]",
+					 what, refs[i].i, key, refs[i].s, what,
+					 refs[i - 1].i);
+	free(refs);
+	return ret;
 }
 
 static int

@@ -285,7 +285,8 @@ check_scope(struct gs_resp *resp, const struct gs_req *req,
 		return false;
 	}
 	if (strcasecmp(scope, GS_GRAPH_RESOURCE "/.default") &&
-	    strcasecmp(scope, "https://outlook.office365.com/.default")) {
+	    strcasecmp(scope, "https://outlook.office365.com/.default") &&
+	    strcasecmp(scope, "https://manage.office.com/.default")) {
 		gs_token_error(resp, req, 400, "invalid_scope", 70011,
 			       "The provided value for the input parameter "
 			       "'scope' is not valid. The scope %s is not "

@@ -13,9 +13,11 @@
  * property the user has no value for, and 400 for an unknown name.
  * passwordProfile is write-only: it reads back as null, as on the service.
  *
- * NEEDSWORK: $filter, $orderby, $search, $count and $expand are answered
+ * $count=true takes ConsistencyLevel: eventual (parse_count).
+ *
+ * NEEDSWORK: $filter, $orderby, $search and $expand are answered
  * with 400 so a client never mistakes an unfiltered list for a filtered
- * one; the next session implements the $filter forms m365ir sends.
+ * one; the $filter forms m365ir sends are the next step.
  */
 #include "util/compat.h"
 
@@ -45,8 +47,38 @@ static const char *const other_props[] = {
 };
 
 static const char *const unsupported_options[] = {
-	"$filter", "$orderby", "$search", "$count", "$expand",
+	"$filter", "$orderby", "$search", "$expand",
 };
+
+/*
+ * gs-knobs: $count=true on the list needs "ConsistencyLevel: eventual"
+ * (advanced queries); without it the service answers 400
+ * Request_BadRequest "$count is not currently supported." (as reported
+ * in microsoftgraph/microsoft-graph-docs#13226). @odata.count is on the
+ * first page only (paging.md), so not with $skiptoken.
+ */
+static bool
+parse_count(bool *out, struct gs_req *req, struct gs_resp *resp)
+{
+	const char *s = gs_query(req, "$count");
+	const char *cl = gs_header(req, "ConsistencyLevel");
+
+	*out = false;
+	if (!s || !strcmp(s, "false"))
+		return true;
+	if (strcmp(s, "true")) {
+		gs_graph_error(resp, req, 400, "Request_BadRequest",
+			       "Invalid value '%s' for $count.", s);
+		return false;
+	}
+	if (!cl || !gs_str_eq_ci(cl, "eventual")) {
+		gs_graph_error(resp, req, 400, "Request_BadRequest",
+			       "$count is not currently supported.");
+		return false;
+	}
+	*out = !gs_query(req, "$skiptoken");
+	return true;
+}
 
 /* The property's canonical name, or NULL when users have no such one. */
 static const char *
@@ -273,17 +305,29 @@ gs_users_list(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp)
 	yyjson_mut_doc *doc;
 	struct select sel;
 	size_t top, off, n = yyjson_mut_arr_size(users);
+	yyjson_mut_arr_iter it;
+	bool count;
 
 	if (!check_options(req, resp) || !parse_select(&sel, req, resp) ||
-	    !parse_top(&top, req, resp) || !parse_skiptoken(&off, req, resp))
+	    !parse_top(&top, req, resp) || !parse_skiptoken(&off, req, resp) ||
+	    !parse_count(&count, req, resp))
 		return;
 	doc = yyjson_mut_doc_new(NULL);
 	root = yyjson_mut_obj(doc);
 	arr = yyjson_mut_arr(doc);
 	add_context(doc, root, &sel, false);
+	if (count)
+		yyjson_mut_obj_add_uint(doc, root, "@odata.count", n);
+	/*
+	 * yyjson_mut_arr_get() walks from the head, so indexing each user
+	 * made a page cost O(offset * top); walk once instead.
+	 */
+	it = yyjson_mut_arr_iter_with(users);
+	for (size_t i = 0; i < off && yyjson_mut_arr_iter_next(&it); i++)
+		;
 	for (size_t i = off; i < n && i < off + top; i++)
 		yyjson_mut_arr_append(arr, render(doc, yyjson_mut_obj(doc),
-					       yyjson_mut_arr_get(users, i),
+					       yyjson_mut_arr_iter_next(&it),
 					       &sel));
 	/* paging.md: nextLink only while more results remain. */
 	if (off + top < n) {
