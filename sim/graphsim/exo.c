@@ -25,47 +25,35 @@
  * A rule's RuleIdentity is its Graph id read as a big-endian 64-bit
  * number (Graph ids are base64 of 8 bytes), so both APIs name one rule.
  *
- * NEEDSWORK: paging (@odata.nextLink and a re-POST) is not done: every
- * answer is one page; the other cmdlets of issue 3 answer like an
- * unknown cmdlet until they are written.
+ * Paging (§C.4): rows past the page size go behind an @odata.nextLink,
+ * this URL with ?$skiptoken=<offset>; the client re-POSTs the same body
+ * there and graphsim runs the cmdlet again and answers the next slice.
+ * A write cmdlet re-POSTed runs again too; none of them returns rows.
+ *
+ * exo-config.c has the folder permission, transport rule and tenant
+ * configuration cmdlets, exo-search.c Search-UnifiedAuditLog; exo.h is
+ * what the three share.
  */
 #include "util/compat.h"
 
-#include "sim/graphsim/graphsim.h"
+#include "sim/graphsim/exo.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <strings.h>
 
 #define EXO_CONTEXT "https://outlook.office.com/adminapi/beta/%s/$metadata"\
 		    "#Collection(Exchange.GenericHashTable)"
-#define T_NOT_FOUND \
-	"Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException"
-#define T_BINDING \
-	"System.Management.Automation.ParameterBindingException"
-#define T_NO_CMDLET "System.Management.Automation.CommandNotFoundException"
-#define T_ARGUMENT "System.ArgumentException"
+#define EXO_PAGE_MAX 1000
 
 /* Keys of a fixture mailbox that are graphsim's, not Get-Mailbox's. */
 static const char *const mbx_private[] = {
 	"inboxRules", "mailboxPermissions", "recipientPermissions",
+	"folderPermissions",
 };
 
-struct exo {
-	struct gs_server *gs;
-	struct gs_req *req;
-	struct gs_resp *resp;
-	yyjson_val *params;	/* the request's Parameters object */
-	yyjson_mut_doc *doc;	/* the answer */
-	yyjson_mut_val *value, *warnings;
-	bool failed;
-};
-
-static void
-exo_error(struct exo *x, unsigned status, const char *type,
-	  const char *fmt, ...) IR_PRINTF(4, 5);
-
-static void
+void
 exo_error(struct exo *x, unsigned status, const char *type,
 	  const char *fmt, ...)
 {
@@ -127,9 +115,8 @@ gs_mailbox_find(const struct gs_state *st, const char *key)
 	return NULL;
 }
 
-/* A parameter by name, case-insensitive; NULL when not given. */
-static yyjson_val *
-param(const struct exo *x, const char *name)
+yyjson_val *
+exo_param(const struct exo *x, const char *name)
 {
 	yyjson_obj_iter it = yyjson_obj_iter_with(x->params);
 	yyjson_val *k;
@@ -140,19 +127,18 @@ param(const struct exo *x, const char *name)
 	return NULL;
 }
 
-static const char *
-mbx_str(yyjson_mut_val *mbx, const char *key)
+const char *
+exo_str(yyjson_mut_val *mbx, const char *key)
 {
 	const char *s = yyjson_mut_get_str(yyjson_mut_obj_get(mbx, key));
 
 	return s ? s : "";
 }
 
-/* The mailbox a string parameter names, or NULL after a 404/400. */
-static yyjson_mut_val *
-want_mailbox(struct exo *x, const char *name)
+yyjson_mut_val *
+exo_want_mailbox(struct exo *x, const char *name)
 {
-	yyjson_val *v = param(x, name);
+	yyjson_val *v = exo_param(x, name);
 	yyjson_mut_val *m;
 
 	if (!yyjson_is_str(v)) {
@@ -169,10 +155,36 @@ want_mailbox(struct exo *x, const char *name)
 	return m;
 }
 
-static void
-warn(struct exo *x, const char *msg)
+void
+exo_warn(struct exo *x, const char *msg)
 {
 	yyjson_mut_arr_add_strcpy(x->doc, x->warnings, msg);
+}
+
+bool
+exo_want_bool(bool *out, struct exo *x, const char *name)
+{
+	yyjson_val *v = exo_param(x, name);
+
+	if (yyjson_is_bool(v)) {
+		*out = yyjson_get_bool(v);
+		return true;
+	}
+	exo_error(x, 400, T_BINDING, v ? "Cannot process argument "
+		  "transformation on parameter '%s'." : "Cannot bind argument "
+		  "to parameter '%s' because it is null or missing.", name);
+	return false;
+}
+
+size_t
+exo_knob(struct exo *x, const char *name, size_t def)
+{
+	yyjson_mut_val *v = yyjson_mut_obj_get(yyjson_mut_obj_get(
+		yyjson_mut_doc_get_root(x->gs->state.doc), "simulator"), name);
+
+	if (yyjson_mut_is_int(v) && yyjson_mut_get_sint(v) > 0)
+		return (size_t)yyjson_mut_get_sint(v);
+	return def;
 }
 
 /* "KEY<suffix>": type, the annotations of the Get-Mailbox capture. */
@@ -189,8 +201,8 @@ annotate(yyjson_mut_doc *doc, yyjson_mut_val *row, const char *key,
 	ir_buf_release(&k);
 }
 
-static void
-add_annotated(yyjson_mut_doc *doc, yyjson_mut_val *row, const char *key,
+void
+exo_add_annotated(yyjson_mut_doc *doc, yyjson_mut_val *row, const char *key,
 	      yyjson_mut_val *v)
 {
 	static const struct {
@@ -224,6 +236,27 @@ is_private(const char *key)
 	return false;
 }
 
+yyjson_mut_val *
+exo_row(struct exo *x, yyjson_mut_val *obj, const char *const *skip,
+	size_t nskip)
+{
+	yyjson_mut_val *row = yyjson_mut_obj(x->doc), *k;
+	yyjson_mut_obj_iter it = yyjson_mut_obj_iter_with(obj);
+	const char *name;
+	bool skipped;
+
+	while ((k = yyjson_mut_obj_iter_next(&it))) {
+		name = yyjson_mut_get_str(k);
+		skipped = false;
+		for (size_t i = 0; i < nskip; i++)
+			skipped |= !strcmp(name, skip[i]);
+		if (!skipped)
+			exo_add_annotated(x->doc, row, name,
+					  yyjson_mut_obj_iter_get_val(k));
+	}
+	return row;
+}
+
 static void
 mailbox_row(struct exo *x, yyjson_mut_val *mbx)
 {
@@ -232,10 +265,10 @@ mailbox_row(struct exo *x, yyjson_mut_val *mbx)
 
 	if (!yyjson_mut_obj_get(mbx, "Identity"))
 		yyjson_mut_obj_add_strcpy(x->doc, row, "Identity",
-					  mbx_str(mbx, "Alias"));
+					  exo_str(mbx, "Alias"));
 	while ((k = yyjson_mut_obj_iter_next(&it)))
 		if (!is_private(yyjson_mut_get_str(k)))
-			add_annotated(x->doc, row, yyjson_mut_get_str(k),
+			exo_add_annotated(x->doc, row, yyjson_mut_get_str(k),
 				      yyjson_mut_obj_iter_get_val(k));
 	yyjson_mut_arr_append(x->value, row);
 }
@@ -246,8 +279,8 @@ get_mailbox(struct exo *x)
 	yyjson_mut_val *arr, *m;
 	yyjson_mut_arr_iter it;
 
-	if (param(x, "Identity")) {
-		m = want_mailbox(x, "Identity");
+	if (exo_param(x, "Identity")) {
+		m = exo_want_mailbox(x, "Identity");
 		if (m)
 			mailbox_row(x, m);
 		return;
@@ -272,6 +305,29 @@ timespan_ok(const char *s)
 }
 
 static bool
+is_audit_set(const char *name)
+{
+	return !strcasecmp(name, "AuditOwner") ||
+	       !strcasecmp(name, "AuditDelegate") ||
+	       !strcasecmp(name, "AuditAdmin");
+}
+
+/* A list of audit actions: a JSON array of strings. */
+static bool
+audit_list_ok(yyjson_val *v)
+{
+	yyjson_arr_iter it = yyjson_arr_iter_with(v);
+	yyjson_val *e;
+
+	if (!yyjson_is_arr(v))
+		return false;
+	while ((e = yyjson_arr_iter_next(&it)))
+		if (!yyjson_is_str(e))
+			return false;
+	return true;
+}
+
+static bool
 set_value_ok(const char *name, yyjson_val *v)
 {
 	if (!strcasecmp(name, "ForwardingSmtpAddress") ||
@@ -281,6 +337,8 @@ set_value_ok(const char *name, yyjson_val *v)
 		return yyjson_is_str(v) && timespan_ok(yyjson_get_str(v));
 	if (!strcasecmp(name, "Identity"))
 		return yyjson_is_str(v);
+	if (is_audit_set(name))
+		return yyjson_is_str(v) || audit_list_ok(v);
 	return yyjson_is_bool(v);
 }
 
@@ -291,6 +349,12 @@ set_value(yyjson_mut_doc *doc, const char *name, yyjson_val *v)
 	struct ir_buf b = IR_BUF_INIT;
 	yyjson_mut_val *out;
 
+	if (is_audit_set(name) && yyjson_is_str(v)) {
+		/* One action given alone is a one-element set. */
+		out = yyjson_mut_arr(doc);
+		yyjson_mut_arr_add_strcpy(doc, out, yyjson_get_str(v));
+		return out;
+	}
 	if (strcasecmp(name, "ForwardingSmtpAddress") || !yyjson_is_str(v) ||
 	    !strncasecmp(yyjson_get_str(v), "smtp:", 5))
 		return yyjson_val_mut_copy(doc, v);
@@ -303,13 +367,14 @@ set_value(yyjson_mut_doc *doc, const char *name, yyjson_val *v)
 static const char *const set_mailbox_props[] = {
 	"ForwardingSmtpAddress", "ForwardingAddress",
 	"DeliverToMailboxAndForward", "AuditEnabled", "AuditLogAgeLimit",
+	"AuditOwner", "AuditDelegate", "AuditAdmin",
 };
 
 static void
 set_mailbox(struct exo *x)
 {
 	yyjson_mut_doc *st = x->gs->state.doc;
-	yyjson_mut_val *m = want_mailbox(x, "Identity"), *nv;
+	yyjson_mut_val *m = exo_want_mailbox(x, "Identity"), *nv;
 	yyjson_obj_iter it = yyjson_obj_iter_with(x->params);
 	yyjson_val *k, *v;
 	bool changed = false;
@@ -326,7 +391,7 @@ set_mailbox(struct exo *x)
 			return;
 		}
 	for (size_t i = 0; i < IR_ARRAY_SIZE(set_mailbox_props); i++) {
-		v = param(x, set_mailbox_props[i]);
+		v = exo_param(x, set_mailbox_props[i]);
 		if (!v)
 			continue;
 		nv = set_value(st, set_mailbox_props[i], v);
@@ -339,8 +404,8 @@ set_mailbox(struct exo *x)
 	if (!changed) {
 		snprintf(msg, sizeof(msg), "The command completed "
 			 "successfully but no settings of '%s' have been "
-			 "modified.", mbx_str(m, "Alias"));
-		warn(x, msg);
+			 "modified.", exo_str(m, "Alias"));
+		exo_warn(x, msg);
 	}
 }
 
@@ -392,7 +457,7 @@ recipients(yyjson_mut_doc *doc, yyjson_mut_val *list)
 		ea = yyjson_mut_obj_get(r, "emailAddress");
 		ir_buf_reset(&b);
 		ir_buf_addf(&b, "\"%s\" [SMTP:%s]",
-			    mbx_str(ea, "name"), mbx_str(ea, "address"));
+			    exo_str(ea, "name"), exo_str(ea, "address"));
 		yyjson_mut_arr_add_strcpy(doc, arr, b.buf);
 	}
 	ir_buf_release(&b);
@@ -415,25 +480,25 @@ rule_row(struct exo *x, yyjson_mut_val *mbx, yyjson_mut_val *rule)
 	uint64_t rid = rule_identity(rule);
 	char ident[320];
 
-	snprintf(ident, sizeof(ident), "%s\\%llu", mbx_str(mbx, "Alias"),
+	snprintf(ident, sizeof(ident), "%s\\%llu", exo_str(mbx, "Alias"),
 		 (unsigned long long)rid);
 	yyjson_mut_obj_add_strcpy(d, row, "Identity", ident);
 	yyjson_mut_obj_add_uint(d, row, "RuleIdentity", rid);
-	add_annotated(d, row, "Name", yyjson_mut_obj_get(rule,
+	exo_add_annotated(d, row, "Name", yyjson_mut_obj_get(rule,
 							 "displayName"));
-	add_annotated(d, row, "Enabled", yyjson_mut_obj_get(rule,
+	exo_add_annotated(d, row, "Enabled", yyjson_mut_obj_get(rule,
 							    "isEnabled"));
-	add_annotated(d, row, "Priority", yyjson_mut_obj_get(rule,
+	exo_add_annotated(d, row, "Priority", yyjson_mut_obj_get(rule,
 							     "sequence"));
-	add_annotated(d, row, "InError", yyjson_mut_obj_get(rule,
+	exo_add_annotated(d, row, "InError", yyjson_mut_obj_get(rule,
 							    "hasError"));
 	yyjson_mut_obj_add_strcpy(d, row, "MailboxOwnerId",
-				  mbx_str(mbx, "Alias"));
-	add_annotated(d, row, "ForwardTo", recipients(d,
+				  exo_str(mbx, "Alias"));
+	exo_add_annotated(d, row, "ForwardTo", recipients(d,
 		      yyjson_mut_obj_get(a, "forwardTo")));
-	add_annotated(d, row, "ForwardAsAttachmentTo", recipients(d,
+	exo_add_annotated(d, row, "ForwardAsAttachmentTo", recipients(d,
 		      yyjson_mut_obj_get(a, "forwardAsAttachmentTo")));
-	add_annotated(d, row, "RedirectTo", recipients(d,
+	exo_add_annotated(d, row, "RedirectTo", recipients(d,
 		      yyjson_mut_obj_get(a, "redirectTo")));
 	yyjson_mut_obj_add_bool(d, row, "DeleteMessage", yyjson_mut_is_true(
 				yyjson_mut_obj_get(a, "delete")));
@@ -442,13 +507,13 @@ rule_row(struct exo *x, yyjson_mut_val *mbx, yyjson_mut_val *rule)
 	yyjson_mut_obj_add_bool(d, row, "StopProcessingRules",
 				yyjson_mut_is_true(yyjson_mut_obj_get(a,
 					"stopProcessingRules")));
-	add_annotated(d, row, "MoveToFolder", copy_or_null(d,
+	exo_add_annotated(d, row, "MoveToFolder", copy_or_null(d,
 		      yyjson_mut_obj_get(a, "moveToFolder")));
-	add_annotated(d, row, "SubjectContainsWords", copy_or_null(d,
+	exo_add_annotated(d, row, "SubjectContainsWords", copy_or_null(d,
 		      yyjson_mut_obj_get(c, "subjectContains")));
-	add_annotated(d, row, "BodyContainsWords", copy_or_null(d,
+	exo_add_annotated(d, row, "BodyContainsWords", copy_or_null(d,
 		      yyjson_mut_obj_get(c, "bodyContains")));
-	add_annotated(d, row, "FromAddressContainsWords", copy_or_null(d,
+	exo_add_annotated(d, row, "FromAddressContainsWords", copy_or_null(d,
 		      yyjson_mut_obj_get(c, "senderContains")));
 	yyjson_mut_arr_append(x->value, row);
 }
@@ -456,9 +521,9 @@ rule_row(struct exo *x, yyjson_mut_val *mbx, yyjson_mut_val *rule)
 static void
 get_inbox_rule(struct exo *x)
 {
-	yyjson_mut_val *m = want_mailbox(x, "Mailbox"), *r;
-	yyjson_val *id = param(x, "Identity");
-	bool hidden = yyjson_is_true(param(x, "IncludeHidden"));
+	yyjson_mut_val *m = exo_want_mailbox(x, "Mailbox"), *r;
+	yyjson_val *id = exo_param(x, "Identity");
+	bool hidden = yyjson_is_true(exo_param(x, "IncludeHidden"));
 	yyjson_mut_arr_iter it;
 
 	if (!m)
@@ -481,13 +546,13 @@ get_inbox_rule(struct exo *x)
 static yyjson_mut_val *
 want_rule(size_t *idx, yyjson_mut_val **mbx, struct exo *x)
 {
-	yyjson_val *id = param(x, "Identity");
+	yyjson_val *id = exo_param(x, "Identity");
 	const char *s = yyjson_get_str(id), *bs;
 	char *box = NULL;
 	yyjson_mut_val *rules, *r;
 
 	if (!s)
-		return want_mailbox(x, "Identity");
+		return exo_want_mailbox(x, "Identity");
 	bs = strrchr(s, '\\');
 	if (bs) {
 		box = xstrndup(s, (size_t)(bs - s));
@@ -495,7 +560,8 @@ want_rule(size_t *idx, yyjson_mut_val **mbx, struct exo *x)
 		free(box);
 		s = bs + 1;
 	} else {
-		*mbx = param(x, "Mailbox") ? want_mailbox(x, "Mailbox") : NULL;
+		*mbx = exo_param(x, "Mailbox") ?
+		       exo_want_mailbox(x, "Mailbox") : NULL;
 		if (x->failed)
 			return NULL;
 	}
@@ -554,8 +620,8 @@ static void
 permission_rows(struct exo *x, const char *list, const char *who_key,
 		const char *who_param, bool recipient)
 {
-	yyjson_mut_val *m = want_mailbox(x, "Identity"), *p, *row, *k;
-	const char *who = yyjson_get_str(param(x, who_param));
+	yyjson_mut_val *m = exo_want_mailbox(x, "Identity"), *p, *row, *k;
+	const char *who = yyjson_get_str(exo_param(x, who_param));
 	yyjson_mut_obj_iter oit;
 	yyjson_mut_arr_iter it;
 
@@ -563,14 +629,14 @@ permission_rows(struct exo *x, const char *list, const char *who_key,
 		return;
 	it = yyjson_mut_arr_iter_with(yyjson_mut_obj_get(m, list));
 	while ((p = yyjson_mut_arr_iter_next(&it))) {
-		if (who && !gs_str_eq_ci(mbx_str(p, who_key), who))
+		if (who && !gs_str_eq_ci(exo_str(p, who_key), who))
 			continue;
 		row = yyjson_mut_obj(x->doc);
 		yyjson_mut_obj_add_strcpy(x->doc, row, "Identity",
-					  mbx_str(m, "Alias"));
+					  exo_str(m, "Alias"));
 		oit = yyjson_mut_obj_iter_with(p);
 		while ((k = yyjson_mut_obj_iter_next(&oit)))
-			add_annotated(x->doc, row, yyjson_mut_get_str(k),
+			exo_add_annotated(x->doc, row, yyjson_mut_get_str(k),
 				      yyjson_mut_obj_iter_get_val(k));
 		if (recipient)
 			yyjson_mut_obj_add_true(x->doc, row, "IsValid");
@@ -625,9 +691,9 @@ strip_rights(yyjson_mut_val *ace, yyjson_val *rights)
 static void
 remove_permission(struct exo *x, const char *list, const char *who_param)
 {
-	yyjson_mut_val *m = want_mailbox(x, "Identity"), *aces, *ace;
-	yyjson_val *rights = param(x, "AccessRights");
-	const char *who = yyjson_get_str(param(x, who_param));
+	yyjson_mut_val *m = exo_want_mailbox(x, "Identity"), *aces, *ace;
+	yyjson_val *rights = exo_param(x, "AccessRights");
+	const char *who = yyjson_get_str(exo_param(x, who_param));
 	bool hit = false;
 	char msg[400];
 
@@ -642,7 +708,7 @@ remove_permission(struct exo *x, const char *list, const char *who_param)
 	aces = yyjson_mut_obj_get(m, list);
 	for (size_t i = yyjson_mut_arr_size(aces); i-- > 0;) {
 		ace = yyjson_mut_arr_get(aces, i);
-		if (!gs_str_eq_ci(mbx_str(ace, who_param), who) ||
+		if (!gs_str_eq_ci(exo_str(ace, who_param), who) ||
 		    !strip_rights(ace, rights))
 			continue;
 		hit = true;
@@ -654,8 +720,8 @@ remove_permission(struct exo *x, const char *list, const char *who_param)
 		return;
 	snprintf(msg, sizeof(msg), "Can't remove the access control entry "
 		 "on the object '%s' for account '%s' because the ACE "
-		 "doesn't exist on the object.", mbx_str(m, "Alias"), who);
-	warn(x, msg);
+		 "doesn't exist on the object.", exo_str(m, "Alias"), who);
+	exo_warn(x, msg);
 }
 
 static void
@@ -673,13 +739,14 @@ remove_recipient_permission(struct exo *x)
 static const struct cmdlet {
 	const char *name;
 	void (*run)(struct exo *x);
-	const char *params[8];
+	const char *params[12];
 } cmdlets[] = {
 	{ "Get-Mailbox", get_mailbox, { "Identity", "ResultSize",
 	  "IncludeGrantSendOnBehalfToWithDisplayNames" } },
 	{ "Set-Mailbox", set_mailbox, { "Identity", "ForwardingSmtpAddress",
 	  "ForwardingAddress", "DeliverToMailboxAndForward", "AuditEnabled",
-	  "AuditLogAgeLimit", "Confirm", "Force" } },
+	  "AuditLogAgeLimit", "AuditOwner", "AuditDelegate", "AuditAdmin",
+	  "Confirm", "Force" } },
 	{ "Get-InboxRule", get_inbox_rule, { "Mailbox", "Identity",
 	  "IncludeHidden" } },
 	{ "Disable-InboxRule", disable_inbox_rule, { "Identity", "Mailbox",
@@ -697,6 +764,28 @@ static const struct cmdlet {
 	  "Trustee", "AccessRights", "ResultSize" } },
 	{ "Remove-RecipientPermission", remove_recipient_permission, {
 	  "Identity", "Trustee", "AccessRights", "Confirm" } },
+	{ "Get-MailboxFolderPermission", exo_get_folder_permission, {
+	  "Identity", "User", "GroupMailbox" } },
+	{ "Remove-MailboxFolderPermission", exo_remove_folder_permission, {
+	  "Identity", "User", "Confirm", "Force",
+	  "SendNotificationToUser" } },
+	{ "Get-TransportRule", exo_get_transport_rule, { "Identity", "State",
+	  "ResultSize", "Filter", "DlpPolicy" } },
+	{ "Get-AdminAuditLogConfig", exo_get_admin_audit_log_config, {
+	  NULL } },
+	{ "Set-AdminAuditLogConfig", exo_set_admin_audit_log_config, {
+	  "UnifiedAuditLogIngestionEnabled", "AdminAuditLogEnabled",
+	  "Confirm", "Force" } },
+	{ "Get-OrganizationConfig", exo_get_organization_config, { NULL } },
+	{ "Set-OrganizationConfig", exo_set_organization_config, {
+	  "AuditDisabled", "Confirm" } },
+	{ "Get-MailboxAuditBypassAssociation", exo_get_bypass, { "Identity",
+	  "ResultSize" } },
+	{ "Set-MailboxAuditBypassAssociation", exo_set_bypass, {
+	  "Identity", "AuditBypassEnabled", "Confirm" } },
+	{ "Search-UnifiedAuditLog", exo_search_ual, { "StartDate", "EndDate",
+	  "UserIds", "Operations", "RecordType", "ResultSize", "SessionId",
+	  "SessionCommand" } },
 };
 
 /* Every given parameter is one the cmdlet has; else a binding error. */
@@ -723,8 +812,74 @@ check_params(struct exo *x, const struct cmdlet *c)
 	return true;
 }
 
+/*
+ * The page size: Prefer (or the capture's X-Prefer) odata.maxpagesize,
+ * at most EXO_PAGE_MAX (api-map.md §C.2, §C.4), which is also the
+ * default; `simulator.exoPageSize` lowers both so tests can page.
+ */
+static size_t
+page_size(struct exo *x)
+{
+	size_t max = exo_knob(x, "exoPageSize", EXO_PAGE_MAX), want;
+	const char *h = gs_header(x->req, "Prefer");
+	const char *p;
+	char *end;
+
+	if (!h || !strstr(h, "odata.maxpagesize="))
+		h = gs_header(x->req, "X-Prefer");
+	p = h ? strstr(h, "odata.maxpagesize=") : NULL;
+	if (!p)
+		return max;
+	want = (size_t)strtoul(p + strlen("odata.maxpagesize="), &end, 10);
+	return want && want < max ? want : max;
+}
+
+/*
+ * $skiptoken of a re-POST (§C.4): the offset of the page in the rows;
+ * decimal, as graphsim writes it. False after a 400.
+ */
+static bool
+skip_token(size_t *out, struct exo *x)
+{
+	const char *s = gs_query(x->req, "$skiptoken");
+	char *end;
+	unsigned long long v;
+
+	*out = 0;
+	if (!s)
+		return true;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-') {
+		exo_error(x, 400, T_ARGUMENT, "The skip token '%s' is not "
+			  "valid.", s);
+		return false;
+	}
+	*out = (size_t)v;
+	return true;
+}
+
+/* Cut the rows down to the page at `off`; a nextLink while more remain. */
 static void
-answer(struct exo *x)
+page(struct exo *x, yyjson_mut_val *root, size_t off)
+{
+	size_t n = yyjson_mut_arr_size(x->value), top = page_size(x);
+	struct ir_buf link = IR_BUF_INIT;
+
+	if (off > n)
+		off = n;
+	yyjson_mut_arr_remove_range(x->value, 0, off);
+	if (n - off <= top)
+		return;
+	yyjson_mut_arr_remove_range(x->value, top, n - off - top);
+	gs_request_base(&link, x->gs, x->req);
+	ir_buf_addf(&link, "%s?$skiptoken=%zu", x->req->path, off + top);
+	yyjson_mut_obj_add_strcpy(x->doc, root, "@odata.nextLink", link.buf);
+	ir_buf_release(&link);
+}
+
+static void
+answer(struct exo *x, size_t off)
 {
 	yyjson_mut_val *root = yyjson_mut_obj(x->doc);
 	struct ir_buf ctx = IR_BUF_INIT;
@@ -735,6 +890,7 @@ answer(struct exo *x)
 			       "#Collection(String)");
 	yyjson_mut_obj_add_val(x->doc, root, "@adminapi.warnings",
 			       x->warnings);
+	page(x, root, off);
 	yyjson_mut_obj_add_val(x->doc, root, "value", x->value);
 	gs_resp_json(x->resp, 200, x->doc, root);
 	ir_buf_release(&ctx);
@@ -745,6 +901,7 @@ run(struct exo *x, yyjson_val *input)
 {
 	const char *name = yyjson_get_str(yyjson_obj_get(input,
 							 "CmdletName"));
+	size_t off;
 
 	x->params = yyjson_obj_get(input, "Parameters");
 	if (x->params && !yyjson_is_obj(x->params)) {
@@ -754,11 +911,11 @@ run(struct exo *x, yyjson_val *input)
 	for (size_t i = 0; name && i < IR_ARRAY_SIZE(cmdlets); i++) {
 		if (!gs_str_eq_ci(cmdlets[i].name, name))
 			continue;
-		if (!check_params(x, &cmdlets[i]))
+		if (!check_params(x, &cmdlets[i]) || !skip_token(&off, x))
 			return;
 		cmdlets[i].run(x);
 		if (!x->failed)
-			answer(x);
+			answer(x, off);
 		return;
 	}
 	exo_error(x, 400, T_NO_CMDLET, "The term '%s' is not recognized as "

@@ -51,6 +51,17 @@ struct gs_state {
 	yyjson_mut_doc *doc;
 };
 
+/*
+ * Token audience: the resource a token was issued for, its "aud" claim.
+ * Each API family accepts only its own (server.c picks it by path,
+ * token.c checks).
+ */
+enum gs_aud {
+	GS_AUD_GRAPH,	 /* https://graph.microsoft.com */
+	GS_AUD_EXCHANGE, /* https://outlook.office365.com (/adminapi/) */
+	GS_AUD_MANAGE,	 /* https://manage.office.com (/api/v1.0/) */
+};
+
 /* One access token the token endpoint issued. */
 struct gs_token {
 	char *value;
@@ -60,6 +71,7 @@ struct gs_token {
 	int64_t expires; /* seconds since the epoch */
 	char *scp;	 /* delegated: space-separated scopes; app: NULL */
 	char *user_id;	 /* delegated: the signed-in user's id; app: NULL */
+	enum gs_aud aud; /* TLS */
 };
 
 /* A refresh token from a delegated flow (devicecode.c). */
@@ -100,7 +112,8 @@ struct gs_server {
 	FILE *log;
 	uint64_t rng;
 	unsigned port;
-	struct gs_knobs *knobs; /* gs-knobs: --latency/--faults/--limits */
+	struct gs_knobs *knobs; /* knobs: --latency/--faults/--limits */
+	struct gs_tls *tls;	/* TLS: --tls-cert/--tls-key, or NULL */
 };
 
 struct gs_header {
@@ -129,7 +142,7 @@ struct gs_req {
 	char request_id[GS_GUID_LEN];
 	char client_request_id[GS_GUID_LEN + 64];
 	const struct gs_token *token; /* after gs_auth_check(), or NULL */
-	/* gs-knobs: a $batch item (conn NULL) and --latency/--faults state */
+	/* knobs: a $batch item (conn NULL) and --latency/--faults state */
 	const struct gs_sub *sub;
 	struct gs_knob_req *knob;
 };
@@ -225,6 +238,16 @@ bool gs_auth_check(struct gs_server *gs, struct gs_req *req,
  */
 const char *gs_token_issue(struct gs_server *gs, yyjson_mut_val *app,
 			   yyjson_mut_val *user, const char *scp);
+/*
+ * TLS: gs_token_issue() for resource `aud` (gs_token_issue() itself
+ * issues Graph tokens). gs_aud_uri() is the "aud" claim's value;
+ * gs_aud_of_path() the audience the API serving `path` accepts.
+ */
+const char *gs_token_issue_aud(struct gs_server *gs, yyjson_mut_val *app,
+			       yyjson_mut_val *user, const char *scp,
+			       enum gs_aud aud);
+const char *gs_aud_uri(enum gs_aud aud);
+enum gs_aud gs_aud_of_path(const char *path);
 /* Cache-Control and Pragma, as the token endpoint sends on success. */
 void gs_token_nocache(struct gs_resp *resp);
 
@@ -282,7 +305,7 @@ gs_handler gs_exo_invoke;
 yyjson_mut_val *gs_mailbox_find(const struct gs_state *st, const char *key);
 
 /*
- * gs-directory: directory.c, apps.c, policies.c (api-map.md §B.T1,
+ * directory: directory.c, apps.c, policies.c (api-map.md §B.T1,
  * §B.T5). directory.c also holds the collection machinery the three
  * share: a top-level fixture array served with $filter (eq clauses),
  * $select and @odata.nextLink paging.
@@ -352,7 +375,7 @@ gs_handler gs_risky_confirm;
 gs_handler gs_risky_dismiss;
 
 /*
- * gs-knobs. batch.c: POST /{v1.0,beta}/$batch (api-map.md §D.1). An item
+ * knobs. batch.c: POST /{v1.0,beta}/$batch (api-map.md §D.1). An item
  * runs through gs_dispatch() as a request with no connection: its query
  * and headers come from `struct gs_sub`; Authorization and Host from the
  * outer request.
@@ -400,7 +423,7 @@ struct MHD_Response *gs_knobs_response(struct gs_req *req, char *body,
 void gs_knobs_done(struct gs_server *gs, struct gs_req *req);
 
 /*
- * gs-audit: auditlogs.c (signIns, directoryAudits), auditquery.c (Purview
+ * audit logs: auditlogs.c (signIns, directoryAudits), auditquery.c (Purview
  * auditLog/queries), mgmtapi.c (Office 365 Management Activity API);
  * odata.h has the $filter evaluator and paging helpers they share.
  */
@@ -417,6 +440,12 @@ gs_handler gs_mgmt_list;
 gs_handler gs_mgmt_content;
 gs_handler gs_mgmt_blob;
 
+/* mail: mail.c, mailboxSettings and sendMail (user-*-mailboxsettings
+ * .md, user-sendmail.md); sent mail is kept in the state's "sentMail". */
+gs_handler gs_mbxset_get;
+gs_handler gs_mbxset_patch;
+gs_handler gs_sendmail_post;
+
 /* server.c */
 struct MHD_Daemon;
 int gs_server_start(struct MHD_Daemon **out, struct gs_server *gs,
@@ -428,5 +457,18 @@ void gs_request_base(struct ir_buf *out, struct gs_server *gs,
 const char *gs_query(const struct gs_req *req, const char *name);
 /* A request header, case-insensitive; borrowed, or NULL. */
 const char *gs_header(const struct gs_req *req, const char *name);
+
+/*
+ * TLS: tls.c, --tls-cert FILE --tls-key FILE. The PEM texts are read
+ * once at start-up and handed to libmicrohttpd (GnuTLS) in memory.
+ */
+struct gs_tls {
+	char *cert, *key; /* PEM, NUL-terminated */
+};
+int gs_tls_load(struct gs_server *gs, const char *cert, const char *key,
+		struct ir_err *err) IR_MUST_CHECK;
+void gs_tls_release(struct gs_server *gs);
+/* "https" when serving TLS, else "http". */
+const char *gs_scheme(const struct gs_server *gs);
 
 #endif

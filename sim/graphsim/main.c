@@ -4,7 +4,7 @@
  *
  *   graphsim --tenant FIXTURE.json [--port N] [--latency MS]
  *            [--limits documented|off] [--faults SPEC] [--seed N]
- *            [--log FILE]
+ *            [--log FILE] [--tls-cert FILE --tls-key FILE]
  *
  * It loads the fixture, listens on 127.0.0.1, prints
  * "graphsim: listening on http://127.0.0.1:PORT" on stdout (tests read the
@@ -18,6 +18,9 @@
  * --latency MS[:JITTER], --limits documented|off and --faults SPEC are
  * the realism knobs (faults.c); a malformed value is exit 2 with a
  * message, never silently ignored by a test that relies on it.
+ *
+ * --tls-cert and --tls-key (PEM, both or neither; tls.c) make it serve
+ * HTTPS and print an https:// URL instead.
  */
 #include "util/compat.h"
 
@@ -36,11 +39,12 @@ static const char usage[] =
 	"[--latency MS[:JITTER]]\n"
 	"                [--limits documented|off] [--faults SPEC] "
 	"[--seed N]\n"
-	"                [--log FILE]\n";
+	"                [--log FILE] [--tls-cert FILE --tls-key FILE]\n";
 
 struct opts {
 	const char *tenant, *log;
 	const char *latency, *limits, *faults;
+	const char *tls_cert, *tls_key;
 	unsigned port;
 	uint64_t seed;
 	bool seeded;
@@ -84,6 +88,10 @@ parse_value(struct opts *o, const char *opt, const char *val)
 		o->limits = val;
 	} else if (!strcmp(opt, "--faults")) {
 		o->faults = val;
+	} else if (!strcmp(opt, "--tls-cert")) {
+		o->tls_cert = val;
+	} else if (!strcmp(opt, "--tls-key")) {
+		o->tls_key = val;
 	} else {
 		return die_usage("unknown option '%s'", opt);
 	}
@@ -117,6 +125,8 @@ parse_args(struct opts *o, int argc, char **argv)
 	}
 	if (!o->tenant)
 		return die_usage("%s", "--tenant is required");
+	if (!o->tls_cert != !o->tls_key)
+		return die_usage("%s", "--tls-cert and --tls-key go together");
 	return 0;
 }
 
@@ -151,7 +161,8 @@ serve(struct gs_server *gs, unsigned port)
 		fprintf(stderr, "graphsim: %s\n", err.msg);
 		return 1;
 	}
-	printf("graphsim: listening on http://127.0.0.1:%u\n", gs->port);
+	printf("graphsim: listening on %s://127.0.0.1:%u\n", gs_scheme(gs),
+	       gs->port);
 	fflush(stdout);
 	sigwait(&set, &sig);
 	gs_knobs_stop(gs);
@@ -172,9 +183,15 @@ main(int argc, char **argv)
 		ret = parse_knobs(&gs, &o);
 	if (ret)
 		return ret;
+	if (o.tls_cert && gs_tls_load(&gs, o.tls_cert, o.tls_key, &err)) {
+		fprintf(stderr, "graphsim: %s\n", err.msg);
+		gs_knobs_release(&gs);
+		return 2;
+	}
 	if (gs_state_load(&gs.state, o.tenant, &err)) {
 		fprintf(stderr, "graphsim: %s\n", err.msg);
 		gs_knobs_release(&gs);
+		gs_tls_release(&gs);
 		return 2;
 	}
 	gs.rng = o.seeded ? o.seed :
@@ -185,6 +202,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "graphsim: cannot open %s\n", o.log);
 			gs_state_release(&gs.state);
 			gs_knobs_release(&gs);
+			gs_tls_release(&gs);
 			return 2;
 		}
 	}
@@ -196,5 +214,6 @@ main(int argc, char **argv)
 		fclose(gs.log);
 	gs_tokens_release(&gs.tokens);
 	gs_state_release(&gs.state);
+	gs_tls_release(&gs);
 	return ret;
 }

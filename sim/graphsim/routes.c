@@ -64,7 +64,7 @@ static const char *const exo_manage[] = {
 	"Exchange.ManageAsApp", NULL,
 };
 
-/* gs-directory (§B.T1, §B.T5, §F). domain-list.md. */
+/* directory (§B.T1, §B.T5, §F). domain-list.md. */
 static const char *const domain_read[] = {
 	"Domain.Read.All", "Domain.ReadWrite.All", "Directory.Read.All",
 	"Directory.ReadWrite.All", NULL,
@@ -128,7 +128,7 @@ static const char *const risky_write[] = {
 };
 
 /*
- * gs-audit: signin-list.md, directoryaudit-list.md (api-map.md §B.8).
+ * audit logs: signin-list.md, directoryaudit-list.md (api-map.md §B.8).
  * The 2021 signIns page said "AuditLog.Read.All and Directory.Read.All";
  * the current one names AuditLog.Read.All alone, which is what we check.
  */
@@ -142,6 +142,11 @@ static const char *const auditquery_read[] = {
 	"AuditLogsQuery-Entra.Read.All", "AuditLogsQuery-SharePoint.Read.All",
 	"AuditLogsQuery-OneDrive.Read.All", "AuditLogsQuery-Endpoint.Read.All",
 	"AuditLogsQuery-CRM.Read.All", NULL,
+};
+
+/* mail: user-sendmail.md (delegated and application). */
+static const char *const mail_send[] = {
+	"Mail.Send", NULL,
 };
 
 const struct gs_route gs_routes[] = {
@@ -179,10 +184,10 @@ const struct gs_route gs_routes[] = {
 	  gs_authreq_patch, authreq_write },
 	{ "POST", "/adminapi/beta/{tenant}/InvokeCommand", gs_exo_invoke,
 	  exo_manage },
-	/* gs-knobs: JSON batching; items check their own permissions. */
+	/* knobs: JSON batching; items check their own permissions. */
 	{ "POST", "/v1.0/$batch", gs_batch_post, NULL },
 	{ "POST", "/beta/$batch", gs_batch_post, NULL },
-	/* gs-directory: directory.c, apps.c, policies.c */
+	/* directory: directory.c, apps.c, policies.c */
 	{ "GET", "/v1.0/domains", gs_domains_list, domain_read },
 	{ "GET", "/v1.0/directoryRoles", gs_dirroles_list, role_read },
 	{ "GET", "/v1.0/directoryRoles/{id}/members", gs_dirroles_members,
@@ -227,7 +232,7 @@ const struct gs_route gs_routes[] = {
 	  gs_risky_dismiss, risky_write },
 	{ "GET", "/v1.0/identityProtection/riskyUsers/{id}", gs_risky_get,
 	  risky_read },
-	/* gs-audit: auditlogs.c, auditquery.c ({v} is v1.0 or beta) */
+	/* audit logs: auditlogs.c, auditquery.c ({v} is v1.0 or beta) */
 	{ "GET", "/v1.0/auditLogs/signIns", gs_signins_list, auditlog_read },
 	{ "GET", "/v1.0/auditLogs/signIns/{id}", gs_signins_get,
 	  auditlog_read },
@@ -242,7 +247,7 @@ const struct gs_route gs_routes[] = {
 	{ "GET", "/{v}/security/auditLog/queries/{id}/records",
 	  gs_auditquery_records, auditquery_read },
 	/*
-	 * gs-audit: mgmtapi.c, the Management Activity API. Not Graph: it
+	 * audit logs: mgmtapi.c, the Management Activity API. Not Graph: it
 	 * checks ActivityFeed.Read itself to answer in its own error shape.
 	 */
 	{ "POST", "/api/v1.0/{tenant}/activity/feed/subscriptions/start",
@@ -255,6 +260,12 @@ const struct gs_route gs_routes[] = {
 	  gs_mgmt_content, NULL },
 	{ "GET", "/api/v1.0/{tenant}/activity/feed/audit/{id}", gs_mgmt_blob,
 	  NULL },
+	/* mail: mail.c (mailboxSettings: the messageRules lists) */
+	{ "GET", "/v1.0/users/{id}/mailboxSettings", gs_mbxset_get,
+	  rules_read },
+	{ "PATCH", "/v1.0/users/{id}/mailboxSettings", gs_mbxset_patch,
+	  rules_write },
+	{ "POST", "/v1.0/users/{id}/sendMail", gs_sendmail_post, mail_send },
 	{ "GET", "/_sim/state", gs_sim_state, NULL },
 	{ "POST", "/_sim/reset", gs_sim_reset, NULL },
 	{ "POST", "/_sim/devicecode/approve", gs_sim_devicecode_approve,

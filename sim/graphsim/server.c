@@ -83,9 +83,9 @@ gs_request_base(struct ir_buf *out, struct gs_server *gs,
 	 * the client used (which may be "localhost" or a test's alias).
 	 */
 	if (host && *host && !strpbrk(host, "/\"\\ "))
-		ir_buf_addf(out, "http://%s", host);
+		ir_buf_addf(out, "%s://%s", gs_scheme(gs), host);
 	else
-		ir_buf_addf(out, "http://127.0.0.1:%u", gs->port);
+		ir_buf_addf(out, "%s://127.0.0.1:%u", gs_scheme(gs), gs->port);
 }
 
 /* Match `path` against a pattern, capturing the {name} segments. */
@@ -250,21 +250,34 @@ gs_server_start(struct MHD_Daemon **out, struct gs_server *gs,
 	struct sockaddr_in sin;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
+	/* TLS: --tls-cert/--tls-key (tls.c), else no options. */
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0,
+		  gs->tls ? gs->tls->cert : NULL },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, gs->tls ? gs->tls->key : NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 
+	if (!gs->tls)
+		tls[0].option = MHD_OPTION_END;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	/* --latency suspends connections (faults.c). */
 	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD |
-			     MHD_ALLOW_SUSPEND_RESUME, (uint16_t)port,
+			     MHD_ALLOW_SUSPEND_RESUME |
+			     (gs->tls ? MHD_USE_TLS : 0), (uint16_t)port,
 			     NULL, NULL, answer, gs,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 			     MHD_OPTION_URI_LOG_CALLBACK, req_new, gs,
 			     MHD_OPTION_NOTIFY_COMPLETED, req_free, gs,
+			     MHD_OPTION_ARRAY, tls,
 			     MHD_OPTION_END);
 	if (!d)
 		return ir_err_set(err, IR_EIO,
+				  gs->tls ? "cannot listen on 127.0.0.1:%u "
+				  "with TLS (is the key the certificate's?)" :
 				  "cannot listen on 127.0.0.1:%u", port);
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	gs->port = info ? info->port : port;

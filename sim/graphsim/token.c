@@ -19,6 +19,12 @@
  * A delegated token carries scp (the scopes the user consented to) and
  * the user's oid/upn instead of roles.
  *
+ * Audience: a client credentials token is for the one resource its scope
+ * names (Graph, Exchange Online or the Management API; its "aud" claim
+ * says which) and gs_auth_check() refuses it with 401 on another API's
+ * paths, as each service rejects a token minted for someone else.
+ * Delegated tokens are Graph's (devicecode.c keeps only Graph scopes).
+ *
  * NEEDSWORK: HTTP Basic client authentication is not read.
  */
 #include "util/compat.h"
@@ -110,7 +116,7 @@ user_claims(yyjson_mut_doc *doc, yyjson_mut_val *c, yyjson_mut_val *user,
  */
 static yyjson_mut_val *
 claims(yyjson_mut_doc *doc, struct gs_server *gs, yyjson_mut_val *app,
-       yyjson_mut_val *user, const char *scp, int64_t now)
+       yyjson_mut_val *user, const char *scp, int64_t now, enum gs_aud aud)
 {
 	yyjson_mut_val *c = yyjson_mut_obj(doc);
 	const char *tid = gs_state_tenant_id(&gs->state);
@@ -122,7 +128,7 @@ claims(yyjson_mut_doc *doc, struct gs_server *gs, yyjson_mut_val *app,
 	struct ir_buf iss = IR_BUF_INIT;
 
 	ir_buf_addf(&iss, "https://sts.windows.net/%s/", tid);
-	yyjson_mut_obj_add_str(doc, c, "aud", GS_GRAPH_RESOURCE);
+	yyjson_mut_obj_add_str(doc, c, "aud", gs_aud_uri(aud));
 	yyjson_mut_obj_add_strcpy(doc, c, "iss", iss.buf);
 	yyjson_mut_obj_add_int(doc, c, "iat", now);
 	yyjson_mut_obj_add_int(doc, c, "nbf", now);
@@ -146,9 +152,58 @@ tail:
 	return c;
 }
 
+/*
+ * TLS: the audiences, by the resource named in the client credentials
+ * scope (api-map.md §D′.1: one resource per token). The "aud" claim is
+ * the resource URI without "/.default", as the v1.0 tokens these
+ * resources get carry it.
+ */
+static const char *const aud_uris[] = {
+	[GS_AUD_GRAPH] = GS_GRAPH_RESOURCE,
+	[GS_AUD_EXCHANGE] = "https://outlook.office365.com",
+	[GS_AUD_MANAGE] = "https://manage.office.com",
+};
+
+const char *
+gs_aud_uri(enum gs_aud aud)
+{
+	return aud_uris[aud];
+}
+
+/* The API a path belongs to: Exchange admin REST, Management API, Graph. */
+enum gs_aud
+gs_aud_of_path(const char *path)
+{
+	if (!strncmp(path, "/adminapi/", 10))
+		return GS_AUD_EXCHANGE;
+	if (!strncmp(path, "/api/", 5))
+		return GS_AUD_MANAGE;
+	return GS_AUD_GRAPH;
+}
+
+/* The audience of a "{resource}/.default" scope check_scope() let by. */
+static enum gs_aud
+scope_aud(const char *scope)
+{
+	for (size_t i = 0; i < IR_ARRAY_SIZE(aud_uris); i++) {
+		size_t n = strlen(aud_uris[i]);
+
+		if (!strncasecmp(scope, aud_uris[i], n) && scope[n] == '/')
+			return (enum gs_aud)i;
+	}
+	return GS_AUD_GRAPH;
+}
+
 const char *
 gs_token_issue(struct gs_server *gs, yyjson_mut_val *app,
 	       yyjson_mut_val *user, const char *scp)
+{
+	return gs_token_issue_aud(gs, app, user, scp, GS_AUD_GRAPH);
+}
+
+const char *
+gs_token_issue_aud(struct gs_server *gs, yyjson_mut_val *app,
+		   yyjson_mut_val *user, const char *scp, enum gs_aud aud)
 {
 	yyjson_mut_doc *doc = yyjson_mut_doc_new(NULL);
 	yyjson_mut_val *hdr = yyjson_mut_obj(doc);
@@ -161,7 +216,7 @@ gs_token_issue(struct gs_server *gs, yyjson_mut_val *app,
 
 	yyjson_mut_obj_add_str(doc, hdr, "typ", "JWT");
 	yyjson_mut_obj_add_str(doc, hdr, "alg", "none");
-	c = claims(doc, gs, app, user, scp, now);
+	c = claims(doc, gs, app, user, scp, now, aud);
 	add_part(&tok, doc, hdr);
 	ir_buf_addch(&tok, '.');
 	add_part(&tok, doc, c);
@@ -182,6 +237,7 @@ gs_token_issue(struct gs_server *gs, yyjson_mut_val *app,
 	k->app_id = xstrdup(yyjson_mut_get_str(yyjson_mut_obj_get(c,
 								  "appid")));
 	k->expires = now + TOKEN_LIFETIME;
+	k->aud = aud;
 	if (user) {
 		const char *oid = yyjson_mut_get_str(yyjson_mut_obj_get(c,
 								       "oid"));
@@ -260,9 +316,10 @@ check_grant(struct gs_resp *resp, const struct gs_req *req,
 }
 
 /*
- * Client credentials take exactly one "{resource}/.default" scope; only
- * Graph is served so far. The unknown-resource answer follows the docs'
- * example (AADSTS70011), the missing-/.default one AADSTS1002012.
+ * Client credentials take exactly one "{resource}/.default" scope, of
+ * one of the three resources graphsim serves. The unknown-resource
+ * answer follows the docs' example (AADSTS70011), the missing-/.default
+ * one AADSTS1002012.
  */
 static bool
 check_scope(struct gs_resp *resp, const struct gs_req *req,
@@ -397,7 +454,8 @@ answer_form(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp,
 		return;
 	if (!check_scope(resp, req, f->scope))
 		return;
-	token_ok(resp, gs_token_issue(gs, app, NULL, NULL));
+	token_ok(resp, gs_token_issue_aud(gs, app, NULL, NULL,
+					  scope_aud(f->scope)));
 }
 
 void
@@ -498,6 +556,9 @@ gs_auth_check(struct gs_server *gs, struct gs_req *req,
 	if (k->expires <= gs_now())
 		return unauthorized(resp, req, "Lifetime validation failed, "
 				    "the token is expired.");
+	if (k->aud != gs_aud_of_path(req->path))
+		return unauthorized(resp, req, "Access token validation "
+				    "failure. Invalid audience.");
 	req->token = k;
 	for (size_t i = 0; perms[i]; i++)
 		if (k->scp ? has_scp(k->scp, perms[i]) :

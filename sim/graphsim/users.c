@@ -51,7 +51,7 @@ static const char *const unsupported_options[] = {
 };
 
 /*
- * gs-knobs: $count=true on the list needs "ConsistencyLevel: eventual"
+ * knobs: $count=true on the list needs "ConsistencyLevel: eventual"
  * (advanced queries); without it the service answers 400
  * Request_BadRequest "$count is not currently supported." (as reported
  * in microsoftgraph/microsoft-graph-docs#13226). @odata.count is on the

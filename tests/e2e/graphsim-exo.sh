@@ -100,6 +100,26 @@ check "without Exchange.ManageAsApp: 403" 403 \
 	"$(curl -s -o /dev/null -w '%{http_code}' -X POST \
 	-H "Authorization: Bearer $(token $other "$other_secret")" \
 	-d '{"CmdletInput":{"CmdletName":"Get-Mailbox"}}' "$base$path")"
+# TLS: a token is for one resource only (its "aud" claim).
+aud() { # aud TOKEN: the token's aud claim
+	p=$(printf '%s' "$1" | cut -d. -f2 | tr '_-' '/+')
+	while [ $((${#p} % 4)) -ne 0 ]; do p="$p="; done
+	printf '%s' "$p" | base64 -d | jq -r .aud
+}
+gtok=$(curl -s "$base/contoso.com/oauth2/v2.0/token" \
+	-d grant_type=client_credentials -d client_id=$app \
+	--data-urlencode "client_secret=$secret" \
+	--data-urlencode scope=https://graph.microsoft.com/.default |
+	jq -r .access_token)
+check "the Exchange token's aud" https://outlook.office365.com "$(aud "$tok")"
+check "the Graph token's aud" https://graph.microsoft.com "$(aud "$gtok")"
+check "a Graph token on InvokeCommand: 401 invalid audience" \
+	'401 InvalidAuthenticationToken' \
+	"$(cmd Get-Mailbox '{}' -H "Authorization: Bearer $gtok") $(jq -r .error.code "$tmp/body")"
+check "the Exchange token on a Graph route: 401" \
+	'401 Access token validation failure. Invalid audience.' \
+	"$(curl -s -o "$tmp/body" -w '%{http_code}' -H "$auth" \
+	"$base/v1.0/users/$alex") $(jq -r .error.message "$tmp/body")"
 
 # Set-Mailbox
 check "Set-Mailbox clears forwarding, turns auditing on: 200" 200 \

@@ -175,6 +175,12 @@ check "... Authorization has been denied" \
 	'Authorization has been denied for this request.' "$(jq -r .Message "$tmp/body")"
 check "without ActivityFeed.Read: 401 AF10001" '401 AF10001' \
 	"$(get "$base$feed/subscriptions/list" -H "$lauth") $(jq -r .error.code "$tmp/body")"
+# TLS: a Graph or Exchange token is for another resource (aud).
+for r in https://graph.microsoft.com https://outlook.office365.com; do
+	check "a $r token: 401 Authorization has been denied" \
+		'401 Authorization has been denied for this request.' \
+		"$(get "$base$feed/subscriptions/list" -H "Authorization: Bearer $(token $app "$secret" $r/.default)") $(jq -r .Message "$tmp/body")"
+done
 
 # Stop, then the content is refused; reset restores the fixture
 check "stop: 200, no body" '200 0' \
