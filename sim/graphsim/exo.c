@@ -43,19 +43,22 @@
 #include <stdarg.h>
 #include <strings.h>
 
-#define EXO_CONTEXT "https://outlook.office.com/adminapi/beta/%s/$metadata"\
-		    "#Collection(Exchange.GenericHashTable)"
+#define EXO_CONTEXT                                             \
+	"https://outlook.office.com/adminapi/beta/%s/$metadata" \
+	"#Collection(Exchange.GenericHashTable)"
 #define EXO_PAGE_MAX 1000
 
 /* Keys of a fixture mailbox that are graphsim's, not Get-Mailbox's. */
 static const char *const mbx_private[] = {
-	"inboxRules", "mailboxPermissions", "recipientPermissions",
+	"inboxRules",
+	"mailboxPermissions",
+	"recipientPermissions",
 	"folderPermissions",
 };
 
 void
-exo_error(struct exo *x, unsigned status, const char *type,
-	  const char *fmt, ...)
+exo_error(struct exo *x, unsigned status, const char *type, const char *fmt,
+	  ...)
 {
 	yyjson_mut_doc *doc = yyjson_mut_doc_new(NULL);
 	yyjson_mut_val *root = yyjson_mut_obj(doc), *e = yyjson_mut_obj(doc);
@@ -80,7 +83,8 @@ exo_error(struct exo *x, unsigned status, const char *type,
 	yyjson_mut_arr_append(arr, det);
 	yyjson_mut_obj_add_val(doc, e, "details", arr);
 	yyjson_mut_obj_add_str(doc, in, "message", "Error executing cmdlet");
-	yyjson_mut_obj_add_str(doc, in, "type", "Microsoft.Exchange.Admin."
+	yyjson_mut_obj_add_str(doc, in, "type",
+			       "Microsoft.Exchange.Admin."
 			       "OData.Core.ODataServiceException");
 	yyjson_mut_obj_add_strcpy(doc, ie, "message", msg);
 	yyjson_mut_obj_add_strcpy(doc, ie, "type", type);
@@ -98,10 +102,11 @@ gs_mailbox_find(const struct gs_state *st, const char *key)
 {
 	static const char *const keys[] = {
 		"UserPrincipalName", "PrimarySmtpAddress", "Alias",
-		"DisplayName", "ExchangeGuid",
+		"DisplayName",	     "ExchangeGuid",
 	};
 	yyjson_mut_val *arr = yyjson_mut_obj_get(
-		yyjson_mut_doc_get_root(st->doc), "mailboxes"), *m;
+			       yyjson_mut_doc_get_root(st->doc), "mailboxes"),
+		       *m;
 	yyjson_mut_arr_iter it = yyjson_mut_arr_iter_with(arr);
 
 	while ((m = yyjson_mut_arr_iter_next(&it)))
@@ -142,16 +147,19 @@ exo_want_mailbox(struct exo *x, const char *name)
 	yyjson_mut_val *m;
 
 	if (!yyjson_is_str(v)) {
-		exo_error(x, 400, T_BINDING, "Cannot bind argument to "
+		exo_error(x, 400, T_BINDING,
+			  "Cannot bind argument to "
 			  "parameter '%s' because it is null or missing.",
 			  name);
 		return NULL;
 	}
 	m = gs_mailbox_find(&x->gs->state, yyjson_get_str(v));
 	if (!m)
-		exo_error(x, 404, T_NOT_FOUND, "The operation couldn't be "
+		exo_error(x, 404, T_NOT_FOUND,
+			  "The operation couldn't be "
 			  "performed because object '%s' couldn't be found "
-			  "on 'graphsim'.", yyjson_get_str(v));
+			  "on 'graphsim'.",
+			  yyjson_get_str(v));
 	return m;
 }
 
@@ -170,17 +178,22 @@ exo_want_bool(bool *out, struct exo *x, const char *name)
 		*out = yyjson_get_bool(v);
 		return true;
 	}
-	exo_error(x, 400, T_BINDING, v ? "Cannot process argument "
-		  "transformation on parameter '%s'." : "Cannot bind argument "
-		  "to parameter '%s' because it is null or missing.", name);
+	exo_error(x, 400, T_BINDING,
+		  v ? "Cannot process argument "
+		      "transformation on parameter '%s'."
+		    : "Cannot bind argument "
+		      "to parameter '%s' because it is null or missing.",
+		  name);
 	return false;
 }
 
 size_t
 exo_knob(struct exo *x, const char *name, size_t def)
 {
-	yyjson_mut_val *v = yyjson_mut_obj_get(yyjson_mut_obj_get(
-		yyjson_mut_doc_get_root(x->gs->state.doc), "simulator"), name);
+	yyjson_mut_val *v = yyjson_mut_obj_get(
+		yyjson_mut_obj_get(yyjson_mut_doc_get_root(x->gs->state.doc),
+				   "simulator"),
+		name);
 
 	if (yyjson_mut_is_int(v) && yyjson_mut_get_sint(v) > 0)
 		return (size_t)yyjson_mut_get_sint(v);
@@ -203,14 +216,14 @@ annotate(yyjson_mut_doc *doc, yyjson_mut_val *row, const char *key,
 
 void
 exo_add_annotated(yyjson_mut_doc *doc, yyjson_mut_val *row, const char *key,
-	      yyjson_mut_val *v)
+		  yyjson_mut_val *v)
 {
 	static const struct {
 		const char *key, *data_type, *odata_type;
 	} typed[] = {
-		{ "ExchangeGuid", "System.Guid", "#Guid" },
-		{ "StsRefreshTokensValidFrom", "System.DateTime", NULL },
-		{ "PitrCopyIntervalInSeconds", "System.Int16", "#Int16" },
+		{"ExchangeGuid", "System.Guid", "#Guid"},
+		{"StsRefreshTokensValidFrom", "System.DateTime", NULL},
+		{"PitrCopyIntervalInSeconds", "System.Int16", "#Int16"},
 	};
 
 	for (size_t i = 0; i < IR_ARRAY_SIZE(typed); i++) {
@@ -269,7 +282,7 @@ mailbox_row(struct exo *x, yyjson_mut_val *mbx)
 	while ((k = yyjson_mut_obj_iter_next(&it)))
 		if (!is_private(yyjson_mut_get_str(k)))
 			exo_add_annotated(x->doc, row, yyjson_mut_get_str(k),
-				      yyjson_mut_obj_iter_get_val(k));
+					  yyjson_mut_obj_iter_get_val(k));
 	yyjson_mut_arr_append(x->value, row);
 }
 
@@ -300,8 +313,8 @@ timespan_ok(const char *s)
 
 	if (d && s[d] == '.')
 		s += d + 1;
-	return strlen(s) == 8 && strspn(s, "0123456789:") == 8 &&
-	       s[2] == ':' && s[5] == ':';
+	return strlen(s) == 8 && strspn(s, "0123456789:") == 8 && s[2] == ':' &&
+	       s[5] == ':';
 }
 
 static bool
@@ -365,9 +378,14 @@ set_value(yyjson_mut_doc *doc, const char *name, yyjson_val *v)
 }
 
 static const char *const set_mailbox_props[] = {
-	"ForwardingSmtpAddress", "ForwardingAddress",
-	"DeliverToMailboxAndForward", "AuditEnabled", "AuditLogAgeLimit",
-	"AuditOwner", "AuditDelegate", "AuditAdmin",
+	"ForwardingSmtpAddress",
+	"ForwardingAddress",
+	"DeliverToMailboxAndForward",
+	"AuditEnabled",
+	"AuditLogAgeLimit",
+	"AuditOwner",
+	"AuditDelegate",
+	"AuditAdmin",
 };
 
 static void
@@ -385,7 +403,8 @@ set_mailbox(struct exo *x)
 	while ((k = yyjson_obj_iter_next(&it)))
 		if (!set_value_ok(yyjson_get_str(k),
 				  yyjson_obj_iter_get_val(k))) {
-			exo_error(x, 400, T_BINDING, "Cannot process argument "
+			exo_error(x, 400, T_BINDING,
+				  "Cannot process argument "
 				  "transformation on parameter '%s'.",
 				  yyjson_get_str(k));
 			return;
@@ -395,16 +414,18 @@ set_mailbox(struct exo *x)
 		if (!v)
 			continue;
 		nv = set_value(st, set_mailbox_props[i], v);
-		if (!yyjson_mut_equals(nv, yyjson_mut_obj_get(m,
-						set_mailbox_props[i])))
+		if (!yyjson_mut_equals(
+			    nv, yyjson_mut_obj_get(m, set_mailbox_props[i])))
 			changed = true;
 		yyjson_mut_obj_put(m, yyjson_mut_str(st, set_mailbox_props[i]),
 				   nv);
 	}
 	if (!changed) {
-		snprintf(msg, sizeof(msg), "The command completed "
+		snprintf(msg, sizeof(msg),
+			 "The command completed "
 			 "successfully but no settings of '%s' have been "
-			 "modified.", exo_str(m, "Alias"));
+			 "modified.",
+			 exo_str(m, "Alias"));
 		exo_warn(x, msg);
 	}
 }
@@ -419,8 +440,7 @@ rule_identity(yyjson_mut_val *rule)
 
 	for (const char *p = id ? id : ""; *p && *p != '='; p++)
 		ir_buf_addch(&url, *p == '+' ? '-' : *p == '/' ? '_' : *p);
-	if (!gs_base64url_decode(&raw, url.len ? url.buf : "") &&
-	    raw.len == 8)
+	if (!gs_base64url_decode(&raw, url.len ? url.buf : "") && raw.len == 8)
 		for (size_t i = 0; i < 8; i++)
 			v = v << 8 | (unsigned char)raw.buf[i];
 	ir_buf_release(&url);
@@ -432,8 +452,8 @@ static bool
 rule_matches(yyjson_mut_val *rule, const char *key)
 {
 	char num[24];
-	const char *name = yyjson_mut_get_str(yyjson_mut_obj_get(rule,
-							"displayName"));
+	const char *name =
+		yyjson_mut_get_str(yyjson_mut_obj_get(rule, "displayName"));
 	const char *id = yyjson_mut_get_str(yyjson_mut_obj_get(rule, "id"));
 
 	snprintf(num, sizeof(num), "%llu",
@@ -456,8 +476,8 @@ recipients(yyjson_mut_doc *doc, yyjson_mut_val *list)
 	while ((r = yyjson_mut_arr_iter_next(&it))) {
 		ea = yyjson_mut_obj_get(r, "emailAddress");
 		ir_buf_reset(&b);
-		ir_buf_addf(&b, "\"%s\" [SMTP:%s]",
-			    exo_str(ea, "name"), exo_str(ea, "address"));
+		ir_buf_addf(&b, "\"%s\" [SMTP:%s]", exo_str(ea, "name"),
+			    exo_str(ea, "address"));
 		yyjson_mut_arr_add_strcpy(doc, arr, b.buf);
 	}
 	ir_buf_release(&b);
@@ -484,37 +504,44 @@ rule_row(struct exo *x, yyjson_mut_val *mbx, yyjson_mut_val *rule)
 		 (unsigned long long)rid);
 	yyjson_mut_obj_add_strcpy(d, row, "Identity", ident);
 	yyjson_mut_obj_add_uint(d, row, "RuleIdentity", rid);
-	exo_add_annotated(d, row, "Name", yyjson_mut_obj_get(rule,
-							 "displayName"));
-	exo_add_annotated(d, row, "Enabled", yyjson_mut_obj_get(rule,
-							    "isEnabled"));
-	exo_add_annotated(d, row, "Priority", yyjson_mut_obj_get(rule,
-							     "sequence"));
-	exo_add_annotated(d, row, "InError", yyjson_mut_obj_get(rule,
-							    "hasError"));
+	exo_add_annotated(d, row, "Name",
+			  yyjson_mut_obj_get(rule, "displayName"));
+	exo_add_annotated(d, row, "Enabled",
+			  yyjson_mut_obj_get(rule, "isEnabled"));
+	exo_add_annotated(d, row, "Priority",
+			  yyjson_mut_obj_get(rule, "sequence"));
+	exo_add_annotated(d, row, "InError",
+			  yyjson_mut_obj_get(rule, "hasError"));
 	yyjson_mut_obj_add_strcpy(d, row, "MailboxOwnerId",
 				  exo_str(mbx, "Alias"));
-	exo_add_annotated(d, row, "ForwardTo", recipients(d,
-		      yyjson_mut_obj_get(a, "forwardTo")));
-	exo_add_annotated(d, row, "ForwardAsAttachmentTo", recipients(d,
-		      yyjson_mut_obj_get(a, "forwardAsAttachmentTo")));
-	exo_add_annotated(d, row, "RedirectTo", recipients(d,
-		      yyjson_mut_obj_get(a, "redirectTo")));
-	yyjson_mut_obj_add_bool(d, row, "DeleteMessage", yyjson_mut_is_true(
-				yyjson_mut_obj_get(a, "delete")));
-	yyjson_mut_obj_add_bool(d, row, "MarkAsRead", yyjson_mut_is_true(
-				yyjson_mut_obj_get(a, "markAsRead")));
+	exo_add_annotated(d, row, "ForwardTo",
+			  recipients(d, yyjson_mut_obj_get(a, "forwardTo")));
+	exo_add_annotated(
+		d, row, "ForwardAsAttachmentTo",
+		recipients(d, yyjson_mut_obj_get(a, "forwardAsAttachmentTo")));
+	exo_add_annotated(d, row, "RedirectTo",
+			  recipients(d, yyjson_mut_obj_get(a, "redirectTo")));
+	yyjson_mut_obj_add_bool(
+		d, row, "DeleteMessage",
+		yyjson_mut_is_true(yyjson_mut_obj_get(a, "delete")));
+	yyjson_mut_obj_add_bool(
+		d, row, "MarkAsRead",
+		yyjson_mut_is_true(yyjson_mut_obj_get(a, "markAsRead")));
 	yyjson_mut_obj_add_bool(d, row, "StopProcessingRules",
-				yyjson_mut_is_true(yyjson_mut_obj_get(a,
-					"stopProcessingRules")));
-	exo_add_annotated(d, row, "MoveToFolder", copy_or_null(d,
-		      yyjson_mut_obj_get(a, "moveToFolder")));
-	exo_add_annotated(d, row, "SubjectContainsWords", copy_or_null(d,
-		      yyjson_mut_obj_get(c, "subjectContains")));
-	exo_add_annotated(d, row, "BodyContainsWords", copy_or_null(d,
-		      yyjson_mut_obj_get(c, "bodyContains")));
-	exo_add_annotated(d, row, "FromAddressContainsWords", copy_or_null(d,
-		      yyjson_mut_obj_get(c, "senderContains")));
+				yyjson_mut_is_true(yyjson_mut_obj_get(
+					a, "stopProcessingRules")));
+	exo_add_annotated(d, row, "MoveToFolder",
+			  copy_or_null(d,
+				       yyjson_mut_obj_get(a, "moveToFolder")));
+	exo_add_annotated(
+		d, row, "SubjectContainsWords",
+		copy_or_null(d, yyjson_mut_obj_get(c, "subjectContains")));
+	exo_add_annotated(d, row, "BodyContainsWords",
+			  copy_or_null(d,
+				       yyjson_mut_obj_get(c, "bodyContains")));
+	exo_add_annotated(
+		d, row, "FromAddressContainsWords",
+		copy_or_null(d, yyjson_mut_obj_get(c, "senderContains")));
 	yyjson_mut_arr_append(x->value, row);
 }
 
@@ -530,8 +557,8 @@ get_inbox_rule(struct exo *x)
 		return;
 	it = yyjson_mut_arr_iter_with(yyjson_mut_obj_get(m, "inboxRules"));
 	while ((r = yyjson_mut_arr_iter_next(&it))) {
-		if (!hidden && yyjson_mut_is_true(yyjson_mut_obj_get(r,
-								"hidden")))
+		if (!hidden &&
+		    yyjson_mut_is_true(yyjson_mut_obj_get(r, "hidden")))
 			continue;
 		if (yyjson_is_str(id) && !rule_matches(r, yyjson_get_str(id)))
 			continue;
@@ -560,8 +587,8 @@ want_rule(size_t *idx, yyjson_mut_val **mbx, struct exo *x)
 		free(box);
 		s = bs + 1;
 	} else {
-		*mbx = exo_param(x, "Mailbox") ?
-		       exo_want_mailbox(x, "Mailbox") : NULL;
+		*mbx = exo_param(x, "Mailbox") ? exo_want_mailbox(x, "Mailbox")
+					       : NULL;
 		if (x->failed)
 			return NULL;
 	}
@@ -573,7 +600,8 @@ want_rule(size_t *idx, yyjson_mut_val **mbx, struct exo *x)
 			return r;
 		}
 	}
-	exo_error(x, 404, T_NOT_FOUND, "The operation couldn't be performed "
+	exo_error(x, 404, T_NOT_FOUND,
+		  "The operation couldn't be performed "
 		  "because object '%s' couldn't be found on 'graphsim'.",
 		  yyjson_get_str(id));
 	return NULL;
@@ -587,9 +615,9 @@ set_rule_enabled(struct exo *x, bool on)
 
 	r = want_rule(&idx, &mbx, x);
 	if (r)
-		yyjson_mut_obj_put(r, yyjson_mut_str(x->gs->state.doc,
-						     "isEnabled"),
-				   yyjson_mut_bool(x->gs->state.doc, on));
+		yyjson_mut_obj_put(
+			r, yyjson_mut_str(x->gs->state.doc, "isEnabled"),
+			yyjson_mut_bool(x->gs->state.doc, on));
 }
 
 static void
@@ -637,7 +665,7 @@ permission_rows(struct exo *x, const char *list, const char *who_key,
 		oit = yyjson_mut_obj_iter_with(p);
 		while ((k = yyjson_mut_obj_iter_next(&oit)))
 			exo_add_annotated(x->doc, row, yyjson_mut_get_str(k),
-				      yyjson_mut_obj_iter_get_val(k));
+					  yyjson_mut_obj_iter_get_val(k));
 		if (recipient)
 			yyjson_mut_obj_add_true(x->doc, row, "IsValid");
 		yyjson_mut_arr_append(x->value, row);
@@ -653,8 +681,7 @@ get_mailbox_permission(struct exo *x)
 static void
 get_recipient_permission(struct exo *x)
 {
-	permission_rows(x, "recipientPermissions", "Trustee", "Trustee",
-			true);
+	permission_rows(x, "recipientPermissions", "Trustee", "Trustee", true);
 }
 
 static bool
@@ -681,11 +708,24 @@ strip_rights(yyjson_mut_val *ace, yyjson_val *rights)
 
 	for (size_t i = yyjson_mut_arr_size(have); i-- > 0;)
 		if (right_named(rights, yyjson_mut_get_str(
-				yyjson_mut_arr_get(have, i)))) {
+						yyjson_mut_arr_get(have, i)))) {
 			yyjson_mut_arr_remove(have, i);
 			hit = true;
 		}
 	return hit;
+}
+
+/* Does the mutable rights array `have` hold `right` (any case)? */
+static bool
+right_named_mut(yyjson_mut_val *have, const char *right)
+{
+	for (size_t i = 0; i < yyjson_mut_arr_size(have); i++) {
+		yyjson_mut_val *v = yyjson_mut_arr_get(have, i);
+
+		if (gs_str_eq_ci(yyjson_mut_get_str(v), right))
+			return true;
+	}
+	return false;
 }
 
 static void
@@ -700,7 +740,8 @@ remove_permission(struct exo *x, const char *list, const char *who_param)
 	if (!m)
 		return;
 	if (!who || !(yyjson_is_str(rights) || yyjson_is_arr(rights))) {
-		exo_error(x, 400, T_BINDING, "Cannot bind argument to "
+		exo_error(x, 400, T_BINDING,
+			  "Cannot bind argument to "
 			  "parameter '%s' because it is null or missing.",
 			  who ? "AccessRights" : who_param);
 		return;
@@ -712,15 +753,17 @@ remove_permission(struct exo *x, const char *list, const char *who_param)
 		    !strip_rights(ace, rights))
 			continue;
 		hit = true;
-		if (!yyjson_mut_arr_size(yyjson_mut_obj_get(ace,
-							    "AccessRights")))
+		if (!yyjson_mut_arr_size(
+			    yyjson_mut_obj_get(ace, "AccessRights")))
 			yyjson_mut_arr_remove(aces, i);
 	}
 	if (hit)
 		return;
-	snprintf(msg, sizeof(msg), "Can't remove the access control entry "
+	snprintf(msg, sizeof(msg),
+		 "Can't remove the access control entry "
 		 "on the object '%s' for account '%s' because the ACE "
-		 "doesn't exist on the object.", exo_str(m, "Alias"), who);
+		 "doesn't exist on the object.",
+		 exo_str(m, "Alias"), who);
 	exo_warn(x, msg);
 }
 
@@ -736,56 +779,166 @@ remove_recipient_permission(struct exo *x)
 	remove_permission(x, "recipientPermissions", "Trustee");
 }
 
+/* Append each named right `ace` lacks (Add-* is additive and repeatable). */
+static void
+add_rights(struct exo *x, yyjson_mut_val *ace, yyjson_val *rights)
+{
+	yyjson_mut_val *have = yyjson_mut_obj_get(ace, "AccessRights");
+	yyjson_arr_iter it;
+	yyjson_val *v;
+
+	if (yyjson_is_str(rights)) {
+		if (!right_named_mut(have, yyjson_get_str(rights)))
+			yyjson_mut_arr_add_strcpy(x->gs->state.doc, have,
+						  yyjson_get_str(rights));
+		return;
+	}
+	it = yyjson_arr_iter_with(rights);
+	while ((v = yyjson_arr_iter_next(&it)))
+		if (yyjson_is_str(v) &&
+		    !right_named_mut(have, yyjson_get_str(v)))
+			yyjson_mut_arr_add_strcpy(x->gs->state.doc, have,
+						  yyjson_get_str(v));
+}
+
+/*
+ * Add-MailboxPermission / Add-RecipientPermission: grant rights to a
+ * principal, extending its entry or adding one shaped like the fixture's
+ * (the undo of a removal must be able to put a delegate back). Values go
+ * into the state's document: the answer's is freed after the response.
+ */
+static void
+add_permission(struct exo *x, const char *list, const char *who_param)
+{
+	yyjson_mut_val *m = exo_want_mailbox(x, "Identity"), *aces, *ace = NULL;
+	yyjson_val *rights = exo_param(x, "AccessRights");
+	const char *who = yyjson_get_str(exo_param(x, who_param));
+
+	if (!m)
+		return;
+	if (!who || !(yyjson_is_str(rights) || yyjson_is_arr(rights))) {
+		exo_error(x, 400, T_BINDING,
+			  "Cannot bind argument to "
+			  "parameter '%s' because it is null or missing.",
+			  who ? "AccessRights" : who_param);
+		return;
+	}
+	if (!(aces = yyjson_mut_obj_get(m, list))) {
+		aces = yyjson_mut_arr(x->gs->state.doc);
+		yyjson_mut_obj_add_val(x->gs->state.doc, m, list, aces);
+	}
+	for (size_t i = 0; i < yyjson_mut_arr_size(aces) && !ace; i++)
+		if (gs_str_eq_ci(exo_str(yyjson_mut_arr_get(aces, i),
+					 who_param),
+				 who))
+			ace = yyjson_mut_arr_get(aces, i);
+	if (!ace) {
+		ace = yyjson_mut_obj(x->gs->state.doc);
+		yyjson_mut_obj_add_strcpy(x->gs->state.doc, ace, who_param,
+					  who);
+		yyjson_mut_obj_add_val(x->gs->state.doc, ace, "AccessRights",
+				       yyjson_mut_arr(x->gs->state.doc));
+		yyjson_mut_obj_add_false(x->gs->state.doc, ace, "IsInherited");
+		if (!strcmp(who_param, "User"))
+			yyjson_mut_obj_add_false(x->gs->state.doc, ace, "Deny");
+		else
+			yyjson_mut_obj_add_str(x->gs->state.doc, ace,
+					       "AccessControlType", "Allow");
+		yyjson_mut_obj_add_str(x->gs->state.doc, ace, "InheritanceType",
+				       !strcmp(who_param, "User") ? "All"
+								  : "None");
+		yyjson_mut_arr_append(aces, ace);
+	}
+	add_rights(x, ace, rights);
+}
+
+static void
+add_mailbox_permission(struct exo *x)
+{
+	add_permission(x, "mailboxPermissions", "User");
+}
+
+static void
+add_recipient_permission(struct exo *x)
+{
+	add_permission(x, "recipientPermissions", "Trustee");
+}
+
 static const struct cmdlet {
 	const char *name;
 	void (*run)(struct exo *x);
 	const char *params[12];
 } cmdlets[] = {
-	{ "Get-Mailbox", get_mailbox, { "Identity", "ResultSize",
-	  "IncludeGrantSendOnBehalfToWithDisplayNames" } },
-	{ "Set-Mailbox", set_mailbox, { "Identity", "ForwardingSmtpAddress",
-	  "ForwardingAddress", "DeliverToMailboxAndForward", "AuditEnabled",
-	  "AuditLogAgeLimit", "AuditOwner", "AuditDelegate", "AuditAdmin",
-	  "Confirm", "Force" } },
-	{ "Get-InboxRule", get_inbox_rule, { "Mailbox", "Identity",
-	  "IncludeHidden" } },
-	{ "Disable-InboxRule", disable_inbox_rule, { "Identity", "Mailbox",
-	  "Confirm", "AlwaysDeleteOutlookRulesBlob", "Force" } },
-	{ "Enable-InboxRule", enable_inbox_rule, { "Identity", "Mailbox",
-	  "Confirm", "AlwaysDeleteOutlookRulesBlob", "Force" } },
-	{ "Remove-InboxRule", remove_inbox_rule, { "Identity", "Mailbox",
-	  "Confirm", "AlwaysDeleteOutlookRulesBlob", "Force" } },
-	{ "Get-MailboxPermission", get_mailbox_permission, { "Identity",
-	  "User" } },
-	{ "Remove-MailboxPermission", remove_mailbox_permission, {
-	  "Identity", "User", "AccessRights", "InheritanceType", "Deny",
-	  "Confirm", "BypassMasterAccountSid" } },
-	{ "Get-RecipientPermission", get_recipient_permission, { "Identity",
-	  "Trustee", "AccessRights", "ResultSize" } },
-	{ "Remove-RecipientPermission", remove_recipient_permission, {
-	  "Identity", "Trustee", "AccessRights", "Confirm" } },
-	{ "Get-MailboxFolderPermission", exo_get_folder_permission, {
-	  "Identity", "User", "GroupMailbox" } },
-	{ "Remove-MailboxFolderPermission", exo_remove_folder_permission, {
-	  "Identity", "User", "Confirm", "Force",
-	  "SendNotificationToUser" } },
-	{ "Get-TransportRule", exo_get_transport_rule, { "Identity", "State",
-	  "ResultSize", "Filter", "DlpPolicy" } },
-	{ "Get-AdminAuditLogConfig", exo_get_admin_audit_log_config, {
-	  NULL } },
-	{ "Set-AdminAuditLogConfig", exo_set_admin_audit_log_config, {
-	  "UnifiedAuditLogIngestionEnabled", "AdminAuditLogEnabled",
-	  "Confirm", "Force" } },
-	{ "Get-OrganizationConfig", exo_get_organization_config, { NULL } },
-	{ "Set-OrganizationConfig", exo_set_organization_config, {
-	  "AuditDisabled", "Confirm" } },
-	{ "Get-MailboxAuditBypassAssociation", exo_get_bypass, { "Identity",
-	  "ResultSize" } },
-	{ "Set-MailboxAuditBypassAssociation", exo_set_bypass, {
-	  "Identity", "AuditBypassEnabled", "Confirm" } },
-	{ "Search-UnifiedAuditLog", exo_search_ual, { "StartDate", "EndDate",
-	  "UserIds", "Operations", "RecordType", "ResultSize", "SessionId",
-	  "SessionCommand" } },
+	{"Get-Mailbox",
+	 get_mailbox,
+	 {"Identity", "ResultSize",
+	  "IncludeGrantSendOnBehalfToWithDisplayNames"}},
+	{"Set-Mailbox",
+	 set_mailbox,
+	 {"Identity", "ForwardingSmtpAddress", "ForwardingAddress",
+	  "DeliverToMailboxAndForward", "AuditEnabled", "AuditLogAgeLimit",
+	  "AuditOwner", "AuditDelegate", "AuditAdmin", "Confirm", "Force"}},
+	{"Get-InboxRule",
+	 get_inbox_rule,
+	 {"Mailbox", "Identity", "IncludeHidden"}},
+	{"Disable-InboxRule",
+	 disable_inbox_rule,
+	 {"Identity", "Mailbox", "Confirm", "AlwaysDeleteOutlookRulesBlob",
+	  "Force"}},
+	{"Enable-InboxRule",
+	 enable_inbox_rule,
+	 {"Identity", "Mailbox", "Confirm", "AlwaysDeleteOutlookRulesBlob",
+	  "Force"}},
+	{"Remove-InboxRule",
+	 remove_inbox_rule,
+	 {"Identity", "Mailbox", "Confirm", "AlwaysDeleteOutlookRulesBlob",
+	  "Force"}},
+	{"Get-MailboxPermission", get_mailbox_permission, {"Identity", "User"}},
+	{"Remove-MailboxPermission",
+	 remove_mailbox_permission,
+	 {"Identity", "User", "AccessRights", "InheritanceType", "Deny",
+	  "Confirm", "BypassMasterAccountSid"}},
+	{"Add-MailboxPermission",
+	 add_mailbox_permission,
+	 {"Identity", "User", "AccessRights", "InheritanceType", "AutoMapping",
+	  "Confirm"}},
+	{"Add-RecipientPermission",
+	 add_recipient_permission,
+	 {"Identity", "Trustee", "AccessRights", "Confirm"}},
+	{"Get-RecipientPermission",
+	 get_recipient_permission,
+	 {"Identity", "Trustee", "AccessRights", "ResultSize"}},
+	{"Remove-RecipientPermission",
+	 remove_recipient_permission,
+	 {"Identity", "Trustee", "AccessRights", "Confirm"}},
+	{"Get-MailboxFolderPermission",
+	 exo_get_folder_permission,
+	 {"Identity", "User", "GroupMailbox"}},
+	{"Remove-MailboxFolderPermission",
+	 exo_remove_folder_permission,
+	 {"Identity", "User", "Confirm", "Force", "SendNotificationToUser"}},
+	{"Get-TransportRule",
+	 exo_get_transport_rule,
+	 {"Identity", "State", "ResultSize", "Filter", "DlpPolicy"}},
+	{"Get-AdminAuditLogConfig", exo_get_admin_audit_log_config, {NULL}},
+	{"Set-AdminAuditLogConfig",
+	 exo_set_admin_audit_log_config,
+	 {"UnifiedAuditLogIngestionEnabled", "AdminAuditLogEnabled", "Confirm",
+	  "Force"}},
+	{"Get-OrganizationConfig", exo_get_organization_config, {NULL}},
+	{"Set-OrganizationConfig",
+	 exo_set_organization_config,
+	 {"AuditDisabled", "Confirm"}},
+	{"Get-MailboxAuditBypassAssociation",
+	 exo_get_bypass,
+	 {"Identity", "ResultSize"}},
+	{"Set-MailboxAuditBypassAssociation",
+	 exo_set_bypass,
+	 {"Identity", "AuditBypassEnabled", "Confirm"}},
+	{"Search-UnifiedAuditLog",
+	 exo_search_ual,
+	 {"StartDate", "EndDate", "UserIds", "Operations", "RecordType",
+	  "ResultSize", "SessionId", "SessionCommand"}},
 };
 
 /* Every given parameter is one the cmdlet has; else a binding error. */
@@ -798,12 +951,13 @@ check_params(struct exo *x, const struct cmdlet *c)
 	while ((k = yyjson_obj_iter_next(&it))) {
 		bool known = false;
 
-		for (size_t i = 0; i < IR_ARRAY_SIZE(c->params) &&
-				   c->params[i]; i++)
+		for (size_t i = 0; i < IR_ARRAY_SIZE(c->params) && c->params[i];
+		     i++)
 			if (gs_str_eq_ci(c->params[i], yyjson_get_str(k)))
 				known = true;
 		if (!known) {
-			exo_error(x, 400, T_BINDING, "A parameter cannot be "
+			exo_error(x, 400, T_BINDING,
+				  "A parameter cannot be "
 				  "found that matches parameter name '%s'.",
 				  yyjson_get_str(k));
 			return false;
@@ -851,8 +1005,10 @@ skip_token(size_t *out, struct exo *x)
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (!*s || *end || errno || *s == '-') {
-		exo_error(x, 400, T_ARGUMENT, "The skip token '%s' is not "
-			  "valid.", s);
+		exo_error(x, 400, T_ARGUMENT,
+			  "The skip token '%s' is not "
+			  "valid.",
+			  s);
 		return false;
 	}
 	*out = (size_t)v;
@@ -888,8 +1044,7 @@ answer(struct exo *x, size_t off)
 	yyjson_mut_obj_add_strcpy(x->doc, root, "@odata.context", ctx.buf);
 	yyjson_mut_obj_add_str(x->doc, root, "adminapi.warnings@odata.type",
 			       "#Collection(String)");
-	yyjson_mut_obj_add_val(x->doc, root, "@adminapi.warnings",
-			       x->warnings);
+	yyjson_mut_obj_add_val(x->doc, root, "@adminapi.warnings", x->warnings);
 	page(x, root, off);
 	yyjson_mut_obj_add_val(x->doc, root, "value", x->value);
 	gs_resp_json(x->resp, 200, x->doc, root);
@@ -899,8 +1054,7 @@ answer(struct exo *x, size_t off)
 static void
 run(struct exo *x, yyjson_val *input)
 {
-	const char *name = yyjson_get_str(yyjson_obj_get(input,
-							 "CmdletName"));
+	const char *name = yyjson_get_str(yyjson_obj_get(input, "CmdletName"));
 	size_t off;
 
 	x->params = yyjson_obj_get(input, "Parameters");
@@ -918,15 +1072,17 @@ run(struct exo *x, yyjson_val *input)
 			answer(x, off);
 		return;
 	}
-	exo_error(x, 400, T_NO_CMDLET, "The term '%s' is not recognized as "
+	exo_error(x, 400, T_NO_CMDLET,
+		  "The term '%s' is not recognized as "
 		  "the name of a cmdlet, function, script file, or operable "
-		  "program.", name ? name : "");
+		  "program.",
+		  name ? name : "");
 }
 
 void
 gs_exo_invoke(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp)
 {
-	struct exo x = { .gs = gs, .req = req, .resp = resp };
+	struct exo x = {.gs = gs, .req = req, .resp = resp};
 	yyjson_doc *in;
 	yyjson_val *input;
 
@@ -936,11 +1092,14 @@ gs_exo_invoke(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp)
 	in = yyjson_read(req->body.buf, req->body.len, 0);
 	input = yyjson_obj_get(yyjson_doc_get_root(in), "CmdletInput");
 	if (!gs_state_is_tenant(&gs->state, req->params[0]))
-		exo_error(&x, 404, T_NOT_FOUND, "Tenant '%s' couldn't be "
-			  "found.", req->params[0]);
-	else if (!yyjson_is_obj(input) || !yyjson_is_str(
-			 yyjson_obj_get(input, "CmdletName")))
-		exo_error(&x, 400, T_ARGUMENT, "The request body must be "
+		exo_error(&x, 404, T_NOT_FOUND,
+			  "Tenant '%s' couldn't be "
+			  "found.",
+			  req->params[0]);
+	else if (!yyjson_is_obj(input) ||
+		 !yyjson_is_str(yyjson_obj_get(input, "CmdletName")))
+		exo_error(&x, 400, T_ARGUMENT,
+			  "The request body must be "
 			  "{\"CmdletInput\":{\"CmdletName\":...,"
 			  "\"Parameters\":{...}}}.");
 	else

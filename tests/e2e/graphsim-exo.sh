@@ -4,7 +4,7 @@
 # graphsim's Exchange admin REST endpoint (api-map.md §C) with plain curl:
 # POST /adminapi/beta/{tenant}/InvokeCommand for Get-Mailbox, Set-Mailbox
 # (forwarding cleared in /_sim/state), Get-InboxRule -IncludeHidden,
-# Disable-InboxRule, Get/Remove-MailboxPermission and
+# Disable-InboxRule, Get/Add/Remove-MailboxPermission and
 # Get/Remove-RecipientPermission, and the error shape of an unknown
 # cmdlet, an unknown parameter and an unknown mailbox.
 set -u
@@ -193,6 +193,12 @@ check "removing it again warns that the ACE doesn't exist" 1 \
 	"$(cmd Remove-MailboxPermission "{\"Identity\":\"$alex\",\"User\":\"megan.bowen@contoso.com\",\"AccessRights\":\"FullAccess\"}" \
 	>/dev/null; jq '."@adminapi.warnings" | length' "$tmp/body")"
 
+check "Add-MailboxPermission puts the delegate back: 200" 200 \
+	"$(cmd Add-MailboxPermission "{\"Identity\":\"$alex\",\"User\":\"megan.bowen@contoso.com\",\"AccessRights\":[\"FullAccess\"],\"InheritanceType\":\"All\"}")"
+cmd Add-MailboxPermission "{\"Identity\":\"$alex\",\"User\":\"megan.bowen@contoso.com\",\"AccessRights\":\"FullAccess\"}" >/dev/null
+check "... once, however often it is added" '[["FullAccess"]]' \
+	"$(state '[.mailboxes[0].mailboxPermissions[] | select(.User == "megan.bowen@contoso.com") | .AccessRights]')"
+
 # Recipient permissions
 check "Get-RecipientPermission -AccessRights SendAs: 200" 200 \
 	"$(cmd Get-RecipientPermission "{\"Identity\":\"$alex\",\"AccessRights\":\"SendAs\"}")"
@@ -203,6 +209,10 @@ check "Remove-RecipientPermission SendAs: 200" 200 \
 	"$(cmd Remove-RecipientPermission "{\"Identity\":\"$alex\",\"Trustee\":\"megan.bowen@contoso.com\",\"AccessRights\":\"SendAs\",\"Confirm\":false}")"
 check "the trustee is gone from /_sim/state" '["NT AUTHORITY\\SELF"]' \
 	"$(state '[.mailboxes[0].recipientPermissions[].Trustee]')"
+check "Add-RecipientPermission SendAs puts the trustee back: 200" 200 \
+	"$(cmd Add-RecipientPermission "{\"Identity\":\"$alex\",\"Trustee\":\"megan.bowen@contoso.com\",\"AccessRights\":\"SendAs\",\"Confirm\":false}")"
+check "... with SendAs, allowed" '["SendAs","Allow"]' \
+	"$(state '[.mailboxes[0].recipientPermissions[] | select(.Trustee == "megan.bowen@contoso.com") | .AccessRights[0], .AccessControlType]')"
 
 # Errors
 check "an unknown cmdlet: 400" 400 "$(cmd Get-Frobnitz '{}')"
