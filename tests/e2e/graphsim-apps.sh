@@ -21,49 +21,7 @@ alex=0f8b7a52-3c1d-4e6f-8a9b-1c2d3e4f5a01
 megan=0f8b7a52-3c1d-4e6f-8a9b-1c2d3e4f5a02
 admin=0f8b7a52-3c1d-4e6f-8a9b-1c2d3e4f5a03
 
-tmp=$(mktemp -d) || exit 1
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-fail=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-check() { # check DESCRIPTION EXPECTED ACTUAL
-	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: want '$2', got '$3'"; fi
-}
-
-start() { # start FIXTURE: run graphsim on it, set $base
-	[ -n "$pid" ] && { kill "$pid"; wait "$pid" 2>/dev/null; }
-	# The background shell may not have truncated the old output yet.
-	rm -f "$tmp/out"
-	"$GRAPHSIM" --tenant "$1" --port 0 --seed 7 >"$tmp/out" 2>"$tmp/err" &
-	pid=$!
-	i=0
-	while ! grep -q 'listening on' "$tmp/out" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && { echo "not ok - graphsim did not start"; \
-			cat "$tmp/err"; exit 1; }
-		sleep 0.1
-	done
-	base=$(sed -n 's/^graphsim: listening on \(http:[^ ]*\)$/\1/p' \
-		"$tmp/out")
-}
-
-# req METHOD PATH [curl args]: body to $tmp/body, status on stdout.
-req() {
-	m=$1 p=$2
-	shift 2
-	curl -sg -o "$tmp/body" -w '%{http_code}' -X "$m" "$@" "$base$p"
-}
-token() { # token CLIENT SECRET: prints the access token
-	curl -s "$base/contoso.com/oauth2/v2.0/token" \
-		--data-urlencode grant_type=client_credentials \
-		--data-urlencode "client_id=$1" \
-		--data-urlencode "client_secret=$2" \
-		--data-urlencode scope=https://graph.microsoft.com/.default |
-		jq -r .access_token
-}
-json='Content-Type: application/json'
+. "$SRCDIR/tests/e2e/lib/graphsim.sh"
 
 start "$fixture"
 auth="Authorization: Bearer $(token $app "$secret")"
