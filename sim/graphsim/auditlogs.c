@@ -181,7 +181,7 @@ list(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp,
 	if (!gs_odata_refuse(req, resp, refused) ||
 	    !gs_odata_top(&top, req, resp, AUDIT_PAGE_DEFAULT,
 			  AUDIT_PAGE_MAX) ||
-	    !gs_odata_skiptoken(&off, req, resp) ||
+	    !gs_odata_skiptoken(&off, req, resp, "BadRequest") ||
 	    !gs_odata_filter_query(&f, req, resp, c->props, c->nprops))
 		return;
 	n = select_rows(&rows, gs, c, f);

@@ -499,7 +499,7 @@ gs_auditquery_records(struct gs_server *gs, struct gs_req *req,
 	    !query_done(req, resp, q) || !gs_odata_refuse(req, resp, refused) ||
 	    !gs_odata_top(&top, req, resp, RECORDS_PAGE_DEFAULT,
 			  RECORDS_PAGE_MAX) ||
-	    !gs_odata_skiptoken(&off, req, resp))
+	    !gs_odata_skiptoken(&off, req, resp, "BadRequest"))
 		return;
 	doc = yyjson_mut_doc_new(NULL);
 	root = yyjson_mut_obj(doc);

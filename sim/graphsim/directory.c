@@ -25,12 +25,12 @@
 #include "util/compat.h"
 
 #include "sim/graphsim/graphsim.h"
+#include "sim/graphsim/odata.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
 #define PAGE_DEFAULT 100
 #define PAGE_MAX 999
-#define SKIPTOKEN_PREFIX "graphsim1:"
 #define FILTER_MAX 8
 
 yyjson_mut_val *
@@ -336,59 +336,6 @@ parse_top(size_t *out, const struct gs_dir_list *l, struct gs_req *req,
 }
 
 static bool
-parse_skiptoken(size_t *out, struct gs_req *req, struct gs_resp *resp)
-{
-	const char *s = gs_query(req, "$skiptoken");
-	struct ir_buf plain = IR_BUF_INIT;
-	size_t plen = strlen(SKIPTOKEN_PREFIX);
-	uint64_t off = 0;
-	bool ok;
-
-	*out = 0;
-	if (!s)
-		return true;
-	ok = !gs_base64url_decode(&plain, s) && plain.len > plen &&
-	     !memcmp(plain.buf, SKIPTOKEN_PREFIX, plen) &&
-	     !ir_parse_uint64(&off, plain.buf + plen, plain.len - plen, NULL);
-	ir_buf_release(&plain);
-	if (!ok) {
-		gs_graph_error(resp, req, 400, "Request_BadRequest",
-			       "Specified paging token is invalid.");
-		return false;
-	}
-	*out = (size_t)off;
-	return true;
-}
-
-/* This request's URL without $skiptoken, then the next page's token. */
-static void
-next_link(struct ir_buf *out, struct gs_server *gs, struct gs_req *req,
-	  size_t offset)
-{
-	const char *q = strchr(req->uri, '?');
-	char plain[64];
-	int n;
-
-	gs_request_base(out, gs, req);
-	ir_buf_addf(out, "%s?", req->path);
-	for (q = q ? q + 1 : ""; *q;) {
-		const char *end = strchr(q, '&');
-		size_t len = end ? (size_t)(end - q) : strlen(q);
-		char *name = xstrndup(q, strcspn(q, "=&"));
-
-		if (strcmp(gs_form_unescape(name), "$skiptoken")) {
-			ir_buf_add(out, q, len);
-			ir_buf_addch(out, '&');
-		}
-		free(name);
-		q = end ? end + 1 : q + len;
-	}
-	n = snprintf(plain, sizeof(plain), SKIPTOKEN_PREFIX "%zu", offset);
-	ir_buf_addstr(out, "$skiptoken=");
-	gs_base64url(out, plain, (size_t)n);
-}
-
-static bool
 check_options(const struct gs_dir_list *l, struct gs_req *req,
 	      struct gs_resp *resp)
 {
@@ -475,7 +422,8 @@ gs_dir_list(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp,
 
 	if (!check_options(l, req, resp) ||
 	    !parse_top(&w.top, l, req, resp) ||
-	    !parse_skiptoken(&w.off, req, resp) || !parse_filter(&f, req, resp))
+	    !gs_odata_skiptoken(&w.off, req, resp, "Request_BadRequest") ||
+	    !parse_filter(&f, req, resp))
 		return;
 	doc = yyjson_mut_doc_new(NULL);
 	root = yyjson_mut_obj(doc);
@@ -487,7 +435,7 @@ gs_dir_list(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp,
 	if (w.off < w.matched && w.matched - w.off > w.top) {
 		struct ir_buf link = IR_BUF_INIT;
 
-		next_link(&link, gs, req, w.off + w.top);
+		gs_odata_next_link(&link, gs, req, w.off + w.top);
 		yyjson_mut_obj_add_strcpy(doc, root, "@odata.nextLink",
 					  link.buf);
 		ir_buf_release(&link);

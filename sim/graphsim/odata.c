@@ -587,7 +587,8 @@ gs_odata_top(size_t *out, struct gs_req *req, struct gs_resp *resp,
 
 /* $skiptoken is opaque (paging.md); ours is base64url("graphsim1:N"). */
 bool
-gs_odata_skiptoken(size_t *out, struct gs_req *req, struct gs_resp *resp)
+gs_odata_skiptoken(size_t *out, struct gs_req *req, struct gs_resp *resp,
+		   const char *code)
 {
 	const char *s = gs_query(req, "$skiptoken");
 	struct ir_buf plain = IR_BUF_INIT;
@@ -603,7 +604,7 @@ gs_odata_skiptoken(size_t *out, struct gs_req *req, struct gs_resp *resp)
 	     !ir_parse_uint64(&off, plain.buf + plen, plain.len - plen, NULL);
 	ir_buf_release(&plain);
 	if (!ok) {
-		gs_graph_error(resp, req, 400, "BadRequest",
+		gs_graph_error(resp, req, 400, code,
 			       "Specified paging token is invalid.");
 		return false;
 	}

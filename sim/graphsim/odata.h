@@ -114,10 +114,12 @@ bool gs_odata_top(size_t *out, struct gs_req *req, struct gs_resp *resp,
 
 /*
  * The offset a $skiptoken from gs_odata_next_link() carries, 0 when
- * absent; false with a 400 in `resp` for a token we did not make.
+ * absent; false with a 400 in `resp` for a token we did not make, whose
+ * error code is `code` (the directory says "Request_BadRequest", the
+ * audit logs "BadRequest").
  */
 bool gs_odata_skiptoken(size_t *out, struct gs_req *req,
-			struct gs_resp *resp);
+			struct gs_resp *resp, const char *code);
 
 /*
  * The nextLink for the page starting at `offset`: this server, the

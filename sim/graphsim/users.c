@@ -22,12 +22,12 @@
 #include "util/compat.h"
 
 #include "sim/graphsim/graphsim.h"
+#include "sim/graphsim/odata.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
 #define USERS_PAGE_DEFAULT 100
 #define USERS_PAGE_MAX 999
-#define SKIPTOKEN_PREFIX "graphsim1:"
 
 static const char *const default_props[] = {
 	"businessPhones", "displayName", "givenName", "jobTitle", "mail",
@@ -241,63 +241,6 @@ parse_top(size_t *out, struct gs_req *req, struct gs_resp *resp)
 	return true;
 }
 
-/*
- * $skiptoken is opaque to clients (paging.md: follow nextLink verbatim);
- * ours is base64url("graphsim1:<offset>").
- */
-static bool
-parse_skiptoken(size_t *out, struct gs_req *req, struct gs_resp *resp)
-{
-	const char *s = gs_query(req, "$skiptoken");
-	struct ir_buf plain = IR_BUF_INIT;
-	size_t plen = strlen(SKIPTOKEN_PREFIX);
-	uint64_t off = 0;
-	bool ok;
-
-	*out = 0;
-	if (!s)
-		return true;
-	ok = !gs_base64url_decode(&plain, s) && plain.len > plen &&
-	     !memcmp(plain.buf, SKIPTOKEN_PREFIX, plen) &&
-	     !ir_parse_uint64(&off, plain.buf + plen, plain.len - plen, NULL);
-	ir_buf_release(&plain);
-	if (!ok) {
-		gs_graph_error(resp, req, 400, "Request_BadRequest",
-			       "Specified paging token is invalid.");
-		return false;
-	}
-	*out = (size_t)off;
-	return true;
-}
-
-/* The request's own query without $skiptoken, then the next one. */
-static void
-next_link(struct ir_buf *out, struct gs_server *gs, struct gs_req *req,
-	  size_t offset)
-{
-	const char *q = strchr(req->uri, '?');
-	char plain[64];
-	int n;
-
-	gs_request_base(out, gs, req);
-	ir_buf_addstr(out, "/v1.0/users?");
-	for (q = q ? q + 1 : ""; *q;) {
-		const char *end = strchr(q, '&');
-		size_t len = end ? (size_t)(end - q) : strlen(q);
-		char *name = xstrndup(q, strcspn(q, "=&"));
-
-		if (strcmp(gs_form_unescape(name), "$skiptoken")) {
-			ir_buf_add(out, q, len);
-			ir_buf_addch(out, '&');
-		}
-		free(name);
-		q = end ? end + 1 : q + len;
-	}
-	n = snprintf(plain, sizeof(plain), SKIPTOKEN_PREFIX "%zu", offset);
-	ir_buf_addstr(out, "$skiptoken=");
-	gs_base64url(out, plain, (size_t)n);
-}
-
 void
 gs_users_list(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp)
 {
@@ -309,7 +252,8 @@ gs_users_list(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp)
 	bool count;
 
 	if (!check_options(req, resp) || !parse_select(&sel, req, resp) ||
-	    !parse_top(&top, req, resp) || !parse_skiptoken(&off, req, resp) ||
+	    !parse_top(&top, req, resp) ||
+	    !gs_odata_skiptoken(&off, req, resp, "Request_BadRequest") ||
 	    !parse_count(&count, req, resp))
 		return;
 	doc = yyjson_mut_doc_new(NULL);
@@ -333,7 +277,7 @@ gs_users_list(struct gs_server *gs, struct gs_req *req, struct gs_resp *resp)
 	if (off + top < n) {
 		struct ir_buf link = IR_BUF_INIT;
 
-		next_link(&link, gs, req, off + top);
+		gs_odata_next_link(&link, gs, req, off + top);
 		yyjson_mut_obj_add_strcpy(doc, root, "@odata.nextLink",
 					  link.buf);
 		ir_buf_release(&link);
