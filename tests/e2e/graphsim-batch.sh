@@ -152,11 +152,16 @@ check "the cyclic batch changed nothing" '"Batched"' \
 		"$base/v1.0/users/$alex?\$select=jobTitle" | jq -c .jobTitle)"
 
 # The contract example: the same top-level and per-item field names/types
+# (the example is read from ../shared; without it this one check is skipped)
+if [ -f "$examples/batch.POST.v1.response.json" ]; then
 check "answer shape matches batch.POST.v1.response.json (item 1)" \
 	"$(jq -c '.responses[0]|del(.headers)|[paths(scalars)|.[0]]|unique' \
 		"$examples/batch.POST.v1.response.json")" \
 	"$(batch v1.0 '{"requests":[{"id":"1","method":"GET","url":"/users?$top=1"}]}' >/dev/null
 	   jq -c '.responses[0]|del(.headers)|[paths(scalars)|.[0]]|unique' "$tmp/body")"
+else
+	echo "# SKIP: $examples not present; batch contract shape not compared"
+fi
 
 # $count on users
 cnt() { # cnt [curl args]: status, and the count or null
